@@ -1,0 +1,42 @@
+# The two commands of the quick start: `make run` and `make test`. Both work on a fresh machine
+# with only Python 3.11+ and pip: they make the virtual environment they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+## make run: set up, initialize the instance (SQLite by default) and serve on 127.0.0.1:8000
+run: $(VENV)/.installed-run
+	$(BIN)/tessera init
+	exec $(BIN)/tessera run
+
+## make test: set up, lint, type-check and run the whole test suite
+test: lint
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check gateway adapters tests bench wsgi.py
+	$(BIN)/ruff format --check gateway adapters tests bench wsgi.py
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format gateway adapters tests bench wsgi.py
+	$(BIN)/ruff check --fix gateway adapters tests bench wsgi.py
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

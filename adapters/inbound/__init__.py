@@ -1,0 +1,1 @@
+"""Inbound adapters: vendor payload (xAPI statement, Caliper event, CSV row) to observations."""

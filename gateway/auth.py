@@ -1,0 +1,51 @@
+"""Who is calling: vendor credentials from HTTP Basic (xAPI) or a bearer token (Caliper)."""
+
+from __future__ import annotations
+
+from flask import Request
+
+from gateway.errors import Forbidden, Unauthorized
+from gateway.store import Store
+from gateway.vendors import VendorPrincipal, authenticate
+from gateway.vendors.credentials import CredentialKind, split_bearer_token
+
+CHALLENGE = 'Basic realm="Tessera", Bearer realm="Tessera"'
+_MAX_CREDENTIAL_CHARS = 512
+
+
+def authenticate_vendor(request: Request, store: Store) -> VendorPrincipal:
+    """The vendor behind the request's credentials, or :class:`Unauthorized`."""
+    auth = request.authorization
+    principal = None
+    if auth is not None and auth.type == "basic":
+        key, secret = auth.username or "", auth.password or ""
+        if _plausible(key, secret):
+            with store.read() as conn:
+                principal = authenticate(conn, CredentialKind.XAPI_BASIC, key, secret)
+    elif auth is not None and auth.type == "bearer" and auth.token:
+        halves = split_bearer_token(auth.token)
+        if halves is not None:
+            with store.read() as conn:
+                principal = authenticate(conn, CredentialKind.CALIPER_BEARER, *halves)
+    if principal is None:
+        what = "were not given" if auth is None else "are not valid"
+        raise Unauthorized(
+            f"Vendor credentials {what}: send the xAPI key and secret from "
+            "`tessera vendor add` as HTTP Basic, or the Caliper token as a Bearer token.",
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
+    return principal
+
+
+def require_scope(principal: VendorPrincipal, *accepted: str) -> None:
+    """Raise :class:`Forbidden` unless the principal holds one of ``accepted`` (or ``all``)."""
+    if "all" in principal.scopes or principal.scopes.intersection(accepted):
+        return
+    raise Forbidden(
+        f"Vendor {principal.vendor_name!r} lacks the scope for this request; it needs one of "
+        f"{', '.join(accepted)} and holds {', '.join(sorted(principal.scopes)) or 'none'}."
+    )
+
+
+def _plausible(key: str, secret: str) -> bool:
+    return 0 < len(key) <= 64 and 0 < len(secret) <= _MAX_CREDENTIAL_CHARS

@@ -1,0 +1,151 @@
+"""Signing keys: generated at `tessera init`, rotated with `tessera keys rotate`, published as JWKS.
+
+The newest unretired key of a purpose signs. Retired keys stay published, so that every launch
+message, score and credential they signed keeps verifying after a rotation.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from sqlalchemy import Connection, insert, select, update
+
+from gateway.store import Store
+from gateway.store.tables import signing_keys, utcnow
+
+PURPOSE_ALGS = {"lti": "RS256", "credentials": "EdDSA"}
+
+
+@dataclass(frozen=True, slots=True)
+class SigningKey:
+    """A key pair row; ``private_pem`` never leaves the server."""
+
+    kid: str
+    purpose: str
+    alg: str
+    private_pem: str
+    public_jwk: dict[str, Any]
+    created_at: datetime
+    retired_at: datetime | None
+
+
+def generate_key(purpose: str) -> tuple[str, str, dict[str, Any]]:
+    """A new key for ``purpose``: (alg, private PEM, public JWK with its RFC 7638 kid)."""
+    alg = PURPOSE_ALGS[purpose]
+    private: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+    if alg == "RS256":
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        numbers = private.public_key().public_numbers()
+        jwk: dict[str, Any] = {"kty": "RSA", "e": _b64(numbers.e), "n": _b64(numbers.n)}
+    else:
+        private = ed25519.Ed25519PrivateKey.generate()
+        raw = private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        jwk = {"kty": "OKP", "crv": "Ed25519", "x": _b64u(raw)}
+    jwk |= {"kid": thumbprint(jwk), "alg": alg, "use": "sig"}
+    pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+    return alg, pem, jwk
+
+
+def thumbprint(jwk: dict[str, Any]) -> str:
+    """RFC 7638 JWK thumbprint (SHA-256, base64url), used as the key id."""
+    required = {"RSA": ("e", "kty", "n"), "OKP": ("crv", "kty", "x")}[jwk["kty"]]
+    canonical = json.dumps(
+        {k: jwk[k] for k in required}, separators=(",", ":"), sort_keys=True
+    )
+    return _b64u(hashlib.sha256(canonical.encode("ascii")).digest())
+
+
+def ensure_keys(store: Store) -> list[SigningKey]:
+    """Make sure every purpose has a signing key; returns the keys created now."""
+    created = []
+    with store.write() as conn:
+        for purpose in PURPOSE_ALGS:
+            if _active(conn, purpose) is None:
+                created.append(_insert(conn, purpose))
+    return created
+
+
+def rotate_key(store: Store, purpose: str) -> SigningKey:
+    """Retire the active key of ``purpose`` (it stays published) and make a new one."""
+    with store.write() as conn:
+        conn.execute(
+            update(signing_keys)
+            .where(signing_keys.c.purpose == purpose)
+            .where(signing_keys.c.retired_at.is_(None))
+            .values(retired_at=utcnow())
+        )
+        return _insert(conn, purpose)
+
+
+def active_key(store: Store, purpose: str) -> SigningKey | None:
+    """The key that signs for ``purpose`` now, if any."""
+    with store.read() as conn:
+        return _active(conn, purpose)
+
+
+def public_jwks(store: Store) -> dict[str, Any]:
+    """Every published public key, newest first, as a JWK Set (RFC 7517 section 5)."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(signing_keys.c.public_jwk).order_by(signing_keys.c.created_at.desc())
+        ).all()
+    return {"keys": [dict(r.public_jwk) for r in rows]}
+
+
+def list_keys(store: Store) -> list[SigningKey]:
+    """Every key, active and retired, by purpose and age."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(signing_keys).order_by(
+                signing_keys.c.purpose, signing_keys.c.created_at
+            )
+        ).all()
+    return [SigningKey(**r._mapping) for r in rows]
+
+
+def _active(conn: Connection, purpose: str) -> SigningKey | None:
+    row = conn.execute(
+        select(signing_keys)
+        .where(signing_keys.c.purpose == purpose)
+        .where(signing_keys.c.retired_at.is_(None))
+        .order_by(signing_keys.c.created_at.desc())
+        .limit(1)
+    ).first()
+    return SigningKey(**row._mapping) if row is not None else None
+
+
+def _insert(conn: Connection, purpose: str) -> SigningKey:
+    alg, pem, jwk = generate_key(purpose)
+    row = SigningKey(jwk["kid"], purpose, alg, pem, jwk, utcnow(), None)
+    conn.execute(
+        insert(signing_keys).values(
+            kid=row.kid,
+            purpose=purpose,
+            alg=alg,
+            private_pem=pem,
+            public_jwk=jwk,
+            created_at=row.created_at,
+        )
+    )
+    return row
+
+
+def _b64(number: int) -> str:
+    return _b64u(number.to_bytes((number.bit_length() + 7) // 8, "big"))
+
+
+def _b64u(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
