@@ -11,10 +11,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
@@ -121,3 +124,257 @@ signing_keys = Table(
     Column("retired_at", UTCDateTime, nullable=True),
 )
 Index("ix_signing_keys_purpose", signing_keys.c.purpose, signing_keys.c.created_at)
+
+
+# --- Competencies (CASE). Owned by gateway.competencies. --------------------------------
+
+frameworks = Table(
+    "frameworks",
+    metadata,
+    # CFDocument.identifier, lower-cased: stable across versions of the framework.
+    Column("id", String(64), primary_key=True),
+    Column("uri", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("creator", Text, nullable=True),
+    Column("publisher", Text, nullable=True),
+    Column("version", String(200), nullable=True),
+    Column("case_version", String(8), nullable=False),  # "1.0" or "1.1"
+    Column("language", String(32), nullable=True),
+    Column("adoption_status", String(64), nullable=True),
+    Column("last_change", UTCDateTime, nullable=True),
+    Column("source_url", Text, nullable=True),  # where it was fetched from, if a URL
+    # CFItemType values that are assessable competencies; null means every item.
+    Column("competency_item_types", JSON, nullable=True),
+    Column("document", JSON, nullable=False),  # the CFDocument as received
+    Column("imported_at", UTCDateTime, nullable=False),
+)
+
+competencies = Table(
+    "competencies",
+    metadata,
+    Column("id", String(64), primary_key=True),  # CFItem.identifier, lower-cased
+    Column(
+        "framework_id",
+        String(64),
+        ForeignKey("frameworks.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("uri", Text, nullable=False),
+    Column("human_coding_scheme", String(200), nullable=True, index=True),
+    Column("full_statement", Text, nullable=False),
+    Column("abbreviated_statement", Text, nullable=True),
+    Column("item_type", String(200), nullable=True),
+    Column("education_level", JSON, nullable=True),
+    Column("list_enumeration", String(64), nullable=True),
+    Column("language", String(32), nullable=True),
+    Column("last_change", UTCDateTime, nullable=True),
+    # Hierarchy from isChildOf: null parent means a root under the CFDocument.
+    Column("parent_id", String(64), nullable=True, index=True),
+    Column("sequence", Integer, nullable=True),
+    # Competencies joined by exactMatchOf / isTranslationOf share one id: the smallest
+    # member id of the crosswalk component. Evidence and mastery are kept per shared id.
+    Column("shared_id", String(64), nullable=False, index=True),
+    Column("is_competency", Boolean, nullable=False),  # item type counted as assessable
+    Column("status", String(16), nullable=False),  # active | archived
+    Column("replaced_by", String(64), nullable=True),
+    Column("item", JSON, nullable=False),  # the CFItem as received
+)
+Index("ix_competencies_uri", competencies.c.uri)
+
+competency_associations = Table(
+    "competency_associations",
+    metadata,
+    Column("id", String(64), primary_key=True),  # CFAssociation.identifier
+    Column(
+        "framework_id",
+        String(64),
+        ForeignKey("frameworks.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("association_type", String(100), nullable=False),
+    Column("origin_id", String(200), nullable=False, index=True),
+    Column("origin_uri", Text, nullable=True),
+    Column("destination_id", String(200), nullable=False, index=True),
+    Column("destination_uri", Text, nullable=True),
+    Column("sequence", Integer, nullable=True),
+    Column("last_change", UTCDateTime, nullable=True),
+    Column("association", JSON, nullable=False),  # the CFAssociation as received
+)
+Index(
+    "ix_competency_associations_type",
+    competency_associations.c.association_type,
+    competency_associations.c.origin_id,
+)
+
+# --- Admin API tokens. Owned by gateway.api. ------------------------------------------
+
+admin_tokens = Table(
+    "admin_tokens",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column(
+        "key", String(64), nullable=False, unique=True
+    ),  # public half, before the dot
+    Column("secret_sha256", String(64), nullable=False),
+    Column(
+        "scopes", Text, nullable=False
+    ),  # space-separated, e.g. "admin" or "records"
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+# --- Intake: raw records, learners, alignments, observations, evidence. ----------------
+# Owned by gateway.intake.
+
+raw_records = Table(
+    "raw_records",
+    metadata,
+    # uuid5 of (protocol, vendor, external id): a retried payload lands on the same row.
+    Column("id", String(36), primary_key=True),
+    Column("protocol", String(16), nullable=False),  # xapi | caliper | csv | api
+    Column(
+        "vendor_id", String(36), ForeignKey("vendors.id"), nullable=True, index=False
+    ),
+    Column("external_id", String(255), nullable=False),
+    Column("body", Text, nullable=False),  # the payload exactly as received (JSON text)
+    Column("received_at", UTCDateTime, nullable=False),
+    # received | processed | unaligned | rejected | voided
+    Column("status", String(16), nullable=False),
+    Column("status_detail", Text, nullable=True),  # why rejected, in a sentence
+    Column("voided_by", String(255), nullable=True),
+)
+Index(
+    "uq_raw_records_source",
+    raw_records.c.vendor_id,
+    raw_records.c.protocol,
+    raw_records.c.external_id,
+    unique=True,
+)
+Index("ix_raw_records_status", raw_records.c.status, raw_records.c.received_at)
+Index("ix_raw_records_received", raw_records.c.received_at)
+
+learners = Table(
+    "learners",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("display_name", Text, nullable=True),
+    Column("status", String(16), nullable=False),  # active | provisional | merged
+    Column("merged_into", String(36), ForeignKey("learners.id"), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+learner_identifiers = Table(
+    "learner_identifiers",
+    metadata,
+    # kind: lti (iss|sub), email, xapi_account (homePage|name), mbox_sha1sum, openid,
+    # caliper (actor IRI), sis, vendor (vendor id|local id)
+    Column("kind", String(32), primary_key=True),
+    Column("value", String(512), primary_key=True),
+    Column(
+        "learner_id",
+        String(36),
+        ForeignKey("learners.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+alignments = Table(
+    "alignments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column(
+        "vendor_id", String(36), ForeignKey("vendors.id"), nullable=True
+    ),  # null: any
+    Column("activity", Text, nullable=False),  # an activity id, or a pattern
+    Column("match", String(8), nullable=False),  # exact | prefix | glob
+    Column(
+        "competency_id",
+        String(64),
+        ForeignKey("competencies.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("weight", Float, nullable=True),
+    Column("kind", String(32), nullable=True),  # overrides the vendor's default kind
+    Column("dok", Integer, nullable=True),
+    Column("source", String(16), nullable=False),  # explicit | file | api | hint
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_alignments_activity", alignments.c.match, alignments.c.activity)
+Index(
+    "uq_alignments_rule",
+    alignments.c.vendor_id,
+    alignments.c.activity,
+    alignments.c.match,
+    alignments.c.competency_id,
+    unique=True,
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("id", String(36), primary_key=True),  # uuid5(raw record id, index)
+    Column(
+        "raw_record_id",
+        String(36),
+        ForeignKey("raw_records.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("vendor_id", String(36), nullable=True),
+    Column(
+        "learner_id", String(36), ForeignKey("learners.id"), nullable=False, index=True
+    ),
+    Column("activity_id", Text, nullable=False),
+    Column("observed_at", UTCDateTime, nullable=False),
+    Column("score", Float, nullable=True),  # normalized 0..1
+    Column("raw_score", Float, nullable=True),
+    Column("min_score", Float, nullable=True),
+    Column("max_score", Float, nullable=True),
+    Column("success", Boolean, nullable=True),
+    Column("completion", Boolean, nullable=True),
+    Column("level_label", String(200), nullable=True),
+    Column("kind", String(32), nullable=True),
+    Column("dok", Integer, nullable=True),
+    Column("weight", Float, nullable=True),
+    Column("hints", JSON, nullable=False),  # competency URIs/ids found in the payload
+    Column("aligned", Boolean, nullable=False),
+)
+Index("ix_observations_inbox", observations.c.aligned, observations.c.vendor_id)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", String(36), primary_key=True),  # uuid5(observation id, shared id)
+    Column(
+        "observation_id",
+        String(36),
+        ForeignKey("observations.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("raw_record_id", String(36), nullable=False, index=True),
+    Column("learner_id", String(36), ForeignKey("learners.id"), nullable=False),
+    Column("shared_id", String(64), nullable=False),
+    Column("competency_id", String(64), nullable=False),  # the item the rule aligned to
+    Column("vendor_id", String(36), nullable=True),
+    Column("score", Float, nullable=False),  # normalized 0..1
+    Column("kind", String(32), nullable=False),
+    Column("dok", Integer, nullable=True),
+    Column("weight", Float, nullable=False),
+    Column("observed_at", UTCDateTime, nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+)
+Index(
+    "ix_evidence_learner_competency",
+    evidence.c.learner_id,
+    evidence.c.shared_id,
+    evidence.c.observed_at,
+)
+Index("ix_evidence_shared", evidence.c.shared_id)

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import os
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import Connection
 
-from gateway.store.tables import metadata
+from gateway.store.tables import UTCDateTime, metadata
+
+
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    """Write Tessera's UTCDateTime as the plain type it stores, so revisions stand alone."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
+        render_item=_render_item,
         render_as_batch=connection.dialect.name
         == "sqlite",  # ALTER via table copy on SQLite
         compare_type=True,

@@ -1,0 +1,1 @@
+"""Intake: raw record → observations (adapter) → learner and alignment → evidence."""
