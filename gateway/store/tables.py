@@ -245,7 +245,12 @@ raw_records = Table(
     # received | processed | unaligned | rejected | voided
     Column("status", String(16), nullable=False),
     Column("status_detail", Text, nullable=True),  # why rejected, in a sentence
-    Column("voided_by", String(255), nullable=True),
+    Column(
+        "voided_by", String(255), nullable=True
+    ),  # external id of the voiding record
+    Column(
+        "voids", String(255), nullable=True
+    ),  # external id this record voids, if any
 )
 Index(
     "uq_raw_records_source",
@@ -256,6 +261,12 @@ Index(
 )
 Index("ix_raw_records_status", raw_records.c.status, raw_records.c.received_at)
 Index("ix_raw_records_received", raw_records.c.received_at)
+Index(
+    "ix_raw_records_voids",
+    raw_records.c.vendor_id,
+    raw_records.c.protocol,
+    raw_records.c.voids,
+)
 
 learners = Table(
     "learners",

@@ -214,6 +214,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("status_detail", sa.Text(), nullable=True),
         sa.Column("voided_by", sa.String(length=255), nullable=True),
+        sa.Column("voids", sa.String(length=255), nullable=True),
         sa.ForeignKeyConstraint(
             ["vendor_id"], ["vendors.id"], name=op.f("fk_raw_records_vendor_id_vendors")
         ),
@@ -228,6 +229,9 @@ def upgrade() -> None:
             "uq_raw_records_source",
             ["vendor_id", "protocol", "external_id"],
             unique=True,
+        )
+        batch_op.create_index(
+            "ix_raw_records_voids", ["vendor_id", "protocol", "voids"], unique=False
         )
 
     op.create_table(
@@ -390,6 +394,7 @@ def downgrade() -> None:
 
     op.drop_table("alignments")
     with op.batch_alter_table("raw_records", schema=None) as batch_op:
+        batch_op.drop_index("ix_raw_records_voids")
         batch_op.drop_index("uq_raw_records_source")
         batch_op.drop_index("ix_raw_records_status")
         batch_op.drop_index("ix_raw_records_received")

@@ -1,0 +1,237 @@
+"""Alignment: which shared competencies an activity's observations are evidence for.
+
+Rules come from admins (exact activity id, id prefix, or glob pattern; for one vendor or any)
+and, when the vendor's settings trust them, from CASE references found in the payload itself.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, or_, select
+
+from gateway.errors import InvalidPayload, NotFound
+from gateway.intake.model import EVIDENCE_KINDS
+from gateway.store.tables import alignments, competencies, utcnow
+from gateway.store.upsert import insert_ignore
+
+MATCH_KINDS = ("exact", "prefix", "glob")
+_ALIGNMENT_NS = uuid.UUID("0b7d1c8e-5a1f-4c35-9a52-7c4f1e0e3d21")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One alignment rule as stored."""
+
+    id: str
+    vendor_id: str | None
+    activity: str
+    match: str
+    competency_id: str
+    weight: float | None
+    kind: str | None
+    dok: int | None
+
+    def matches(self, vendor_id: str | None, activity_id: str) -> bool:
+        """Whether this rule covers ``activity_id`` sent by ``vendor_id``."""
+        if self.vendor_id is not None and self.vendor_id != vendor_id:
+            return False
+        if self.match == "exact":
+            return activity_id == self.activity
+        if self.match == "prefix":
+            return activity_id.startswith(self.activity)
+        return fnmatch.fnmatchcase(activity_id, self.activity)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A competency an observation counts for, with what the rule says about it."""
+
+    competency_id: str
+    shared_id: str
+    weight: float | None
+    kind: str | None
+    dok: int | None
+
+
+class Aligner:
+    """Resolves activities to targets for one batch, with one query per kind of look-up."""
+
+    def __init__(
+        self,
+        conn: Connection,
+        vendor_ids: Iterable[str | None],
+        activities: Iterable[str],
+    ):
+        acts = sorted(set(activities))
+        vendors = sorted({v for v in vendor_ids if v is not None})
+        rows = conn.execute(
+            select(alignments)
+            .where(
+                or_(
+                    alignments.c.vendor_id.is_(None),
+                    alignments.c.vendor_id.in_(vendors),
+                )
+            )
+            .where(
+                or_(
+                    alignments.c.match != "exact",
+                    alignments.c.activity.in_(acts),
+                )
+            )
+        ).all()
+        self.rules = [
+            Rule(
+                r.id,
+                r.vendor_id,
+                r.activity,
+                r.match,
+                r.competency_id,
+                r.weight,
+                r.kind,
+                r.dok,
+            )
+            for r in rows
+        ]
+        self._conn = conn
+        self._shared: dict[str, str] = {}
+
+    def resolve_hints(self, hints: Iterable[str]) -> dict[str, str]:
+        """Map CASE item identifiers or URIs to competency ids (unknown ones are dropped)."""
+        refs = sorted(set(hints))
+        if not refs:
+            return {}
+        lowered = [h.lower() for h in refs]
+        rows = self._conn.execute(
+            select(
+                competencies.c.id, competencies.c.uri, competencies.c.shared_id
+            ).where(or_(competencies.c.id.in_(lowered), competencies.c.uri.in_(refs)))
+        ).all()
+        by_key: dict[str, str] = {}
+        for r in rows:
+            self._shared[r.id] = r.shared_id
+            by_key[r.id] = r.id
+            by_key[r.uri] = r.id
+        resolved = {h: by_key.get(h) or by_key.get(h.lower()) for h in refs}
+        return {h: cid for h, cid in resolved.items() if cid is not None}
+
+    def shared_ids(self, competency_ids: Iterable[str]) -> dict[str, str]:
+        """Shared (crosswalk) id of each competency."""
+        missing = sorted(set(competency_ids) - self._shared.keys())
+        if missing:
+            for r in self._conn.execute(
+                select(competencies.c.id, competencies.c.shared_id).where(
+                    competencies.c.id.in_(missing)
+                )
+            ):
+                self._shared[r.id] = r.shared_id
+        return self._shared
+
+    def targets(
+        self, vendor_id: str | None, activity_id: str, hint_competencies: Sequence[str]
+    ) -> list[Target]:
+        """Targets for one observation: one per shared competency, rules before hints."""
+        chosen: list[tuple[str, float | None, str | None, int | None]] = [
+            (r.competency_id, r.weight, r.kind, r.dok)
+            for r in self.rules
+            if r.matches(vendor_id, activity_id)
+        ]
+        chosen += [(c, None, None, None) for c in hint_competencies]
+        shared = self.shared_ids(c for c, *_ in chosen)
+        out: dict[str, Target] = {}
+        for competency_id, weight, kind, dok in chosen:
+            sid = shared.get(competency_id)
+            if sid is not None and sid not in out:
+                out[sid] = Target(competency_id, sid, weight, kind, dok)
+        return list(out.values())
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlignment:
+    """An alignment rule to add (from the CLI, a file or the API)."""
+
+    activity: str
+    competency: str  # CFItem identifier or URI
+    vendor_id: str | None = None
+    match: str = "exact"
+    weight: float | None = None
+    kind: str | None = None
+    dok: int | None = None
+    source: str = "explicit"
+
+
+def alignment_id(a: NewAlignment, competency_id: str) -> str:
+    """Deterministic id: loading the same alignment file twice adds nothing."""
+    key = f"{a.vendor_id or '*'}|{a.match}|{a.activity}|{competency_id}"
+    return str(uuid.uuid5(_ALIGNMENT_NS, key))
+
+
+def validate_alignment(a: NewAlignment) -> None:
+    """Raise :class:`InvalidPayload` naming the first field that breaks a rule."""
+    if not a.activity.strip():
+        raise InvalidPayload("An alignment needs an activity id or pattern.")
+    if a.match not in MATCH_KINDS:
+        raise InvalidPayload(
+            f"match must be one of {', '.join(MATCH_KINDS)}; got {a.match!r}."
+        )
+    if a.kind is not None and a.kind not in EVIDENCE_KINDS:
+        raise InvalidPayload(
+            f"kind must be one of {', '.join(EVIDENCE_KINDS)}; got {a.kind!r}."
+        )
+    if a.weight is not None and not 0 < a.weight <= 100:
+        raise InvalidPayload(f"weight must be above 0 and at most 100; got {a.weight}.")
+    if a.dok is not None and a.dok not in (1, 2, 3, 4):
+        raise InvalidPayload(
+            f"dok (depth of knowledge) must be 1, 2, 3 or 4; got {a.dok}."
+        )
+
+
+def add_alignments(conn: Connection, new: Sequence[NewAlignment]) -> list[Rule]:
+    """Store alignment rules (idempotently); every competency must be known."""
+    for a in new:
+        validate_alignment(a)
+    refs = Aligner(conn, (), ()).resolve_hints(a.competency for a in new)
+    rules = []
+    for a in new:
+        competency_id = refs.get(a.competency) or refs.get(a.competency.lower())
+        if competency_id is None:
+            raise NotFound(
+                f"No imported competency has identifier or URI {a.competency!r}; import its "
+                "framework first (`tessera framework import`)."
+            )
+        rules.append(
+            Rule(
+                alignment_id(a, competency_id),
+                a.vendor_id,
+                a.activity,
+                a.match,
+                competency_id,
+                a.weight,
+                a.kind,
+                a.dok,
+            )
+        )
+    now = utcnow()
+    insert_ignore(
+        conn,
+        alignments,
+        [
+            {
+                "id": r.id,
+                "vendor_id": r.vendor_id,
+                "activity": r.activity,
+                "match": r.match,
+                "competency_id": r.competency_id,
+                "weight": r.weight,
+                "kind": r.kind,
+                "dok": r.dok,
+                "source": a.source,
+                "created_at": now,
+            }
+            for r, a in zip(rules, new, strict=True)
+        ],
+    )
+    return rules

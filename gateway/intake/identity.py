@@ -1,0 +1,153 @@
+"""Learner identity: many identifiers, one learner; unknown learners become provisional.
+
+Resolution is by exact identifier. The first time a payload names a learner by identifiers
+Tessera has never seen, a provisional learner is made so no evidence waits; its id is derived
+from its first identifier, so a replay makes the same learner. Identifiers a payload gives next
+to a known one are attached to that learner. Merging two learners moves identifiers,
+observations and evidence to the one kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, tuple_, update
+
+from gateway.errors import Conflict, NotFound
+from gateway.intake.model import LearnerRef
+from gateway.store import Store
+from gateway.store.tables import (
+    evidence,
+    learner_identifiers,
+    learners,
+    observations,
+    utcnow,
+)
+from gateway.store.upsert import insert_ignore
+
+_LEARNER_NS = uuid.UUID("6c0f4f8e-3c5e-4f0b-9d7e-2a4a3f1e7b10")
+
+
+def provisional_learner_id(ref: LearnerRef) -> str:
+    """The id a learner first seen under ``ref`` gets (the same on every replay)."""
+    return str(uuid.uuid5(_LEARNER_NS, f"{ref.kind}|{ref.value}"))
+
+
+def resolve_learners(
+    conn: Connection,
+    refs_list: Sequence[tuple[LearnerRef, ...]],
+    names: Sequence[str | None],
+) -> list[str]:
+    """One learner id per entry of ``refs_list``, making provisional learners as needed."""
+    wanted = {(r.kind, r.value) for refs in refs_list for r in refs}
+    known: dict[tuple[str, str], str] = {}
+    if wanted:
+        rows = conn.execute(
+            select(
+                learner_identifiers.c.kind,
+                learner_identifiers.c.value,
+                learner_identifiers.c.learner_id,
+            ).where(
+                tuple_(learner_identifiers.c.kind, learner_identifiers.c.value).in_(
+                    wanted
+                )
+            )
+        ).all()
+        known = {(r.kind, r.value): r.learner_id for r in rows}
+    now = utcnow()
+    new_learners: dict[str, dict[str, object]] = {}
+    new_ids: list[dict[str, object]] = []
+    result = []
+    for refs, name in zip(refs_list, names, strict=True):
+        learner_id = next(
+            (known[(r.kind, r.value)] for r in refs if (r.kind, r.value) in known), None
+        )
+        if learner_id is None:
+            learner_id = provisional_learner_id(refs[0])
+            new_learners.setdefault(
+                learner_id,
+                {
+                    "id": learner_id,
+                    "display_name": name,
+                    "status": "provisional",
+                    "merged_into": None,
+                    "created_at": now,
+                },
+            )
+        for r in refs:
+            if (r.kind, r.value) not in known:
+                known[(r.kind, r.value)] = learner_id
+                new_ids.append(
+                    {
+                        "kind": r.kind,
+                        "value": r.value,
+                        "learner_id": learner_id,
+                        "created_at": now,
+                    }
+                )
+        result.append(learner_id)
+    insert_ignore(conn, learners, list(new_learners.values()))
+    insert_ignore(conn, learner_identifiers, new_ids)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class MergeResult:
+    """What a merge moved."""
+
+    kept: str
+    merged: str
+    identifiers: int
+    observations: int
+    evidence: int
+
+
+def merge_learners(store: Store, merged_id: str, kept_id: str) -> MergeResult:
+    """Fold learner ``merged_id`` into ``kept_id``: identifiers, observations and evidence move.
+
+    Evidence ids do not depend on the learner, so moving rows gives exactly what a replay
+    after the merge gives.
+    """
+    if merged_id == kept_id:
+        raise Conflict(
+            "A learner cannot be merged into itself; name two different learners."
+        )
+    with store.write() as conn:
+        found = {
+            r.id: r
+            for r in conn.execute(
+                select(learners.c.id, learners.c.status).where(
+                    learners.c.id.in_([merged_id, kept_id])
+                )
+            )
+        }
+        for lid in (merged_id, kept_id):
+            if lid not in found:
+                raise NotFound(f"No learner has id {lid!r}.")
+            if found[lid].status == "merged":
+                raise Conflict(
+                    f"Learner {lid!r} was already merged into another learner."
+                )
+        moved_ids = conn.execute(
+            update(learner_identifiers)
+            .where(learner_identifiers.c.learner_id == merged_id)
+            .values(learner_id=kept_id)
+        ).rowcount
+        moved_obs = conn.execute(
+            update(observations)
+            .where(observations.c.learner_id == merged_id)
+            .values(learner_id=kept_id)
+        ).rowcount
+        moved_ev = conn.execute(
+            update(evidence)
+            .where(evidence.c.learner_id == merged_id)
+            .values(learner_id=kept_id)
+        ).rowcount
+        conn.execute(
+            update(learners)
+            .where(learners.c.id == merged_id)
+            .values(status="merged", merged_into=kept_id)
+        )
+    return MergeResult(kept_id, merged_id, moved_ids, moved_obs, moved_ev)

@@ -1,0 +1,621 @@
+"""The evidence pipeline: keep the raw payload, then derive observations and evidence.
+
+``ingest`` is what protocol endpoints call, inside the transaction of their request: the raw
+records are stored first (idempotent by source id) and derived in the same transaction, so a
+2xx means both are durable. ``replay`` runs the same derivation over stored raw records.
+Everything derived has a deterministic id, so deriving twice changes nothing:
+
+- raw record   uuid5(protocol | vendor id | external id)
+- observation  uuid5(raw record id | index of the observation in the payload)
+- evidence     uuid5(observation id | shared competency id)
+
+A payload Tessera cannot use yet is kept and marked, never dropped: ``rejected`` (the adapter
+could not read its score; the reason is kept), ``unaligned`` (its activity has no alignment
+yet; adding one replays it), ``voided`` (retracted by a later payload).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select, true, update
+
+from gateway.errors import NotFound
+from gateway.intake.alignment import Aligner, Rule, Target
+from gateway.intake.identity import resolve_learners
+from gateway.intake.model import AdapterRejected, Observation
+from gateway.store import Store
+from gateway.store.tables import evidence, observations, raw_records, utcnow, vendors
+from gateway.store.upsert import insert_ignore
+
+_RECORD_NS = uuid.UUID("5f1b0a52-9d3e-4d67-8f0e-51c1f0a7c2e4")
+DEFAULT_KIND = "practice"
+
+
+def record_id(protocol: str, vendor_id: str | None, external_id: str) -> str:
+    """Deterministic id of a raw record: a retried payload lands on the same row."""
+    return str(uuid.uuid5(_RECORD_NS, f"{protocol}|{vendor_id or '-'}|{external_id}"))
+
+
+def observation_id(raw_id: str, index: int) -> str:
+    """Deterministic id of the ``index``-th observation of a raw record."""
+    return str(uuid.uuid5(_RECORD_NS, f"obs|{raw_id}|{index}"))
+
+
+def evidence_id(obs_id: str, shared_id: str) -> str:
+    """Deterministic id of the evidence an observation gives a shared competency."""
+    return str(uuid.uuid5(_RECORD_NS, f"ev|{obs_id}|{shared_id}"))
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One payload as a protocol endpoint received it."""
+
+    external_id: str
+    body: str  # exactly as received
+    payload: Mapping[str, Any]  # the parsed body
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    """What became of one incoming payload."""
+
+    record_id: str
+    external_id: str
+    stored: bool  # False when a record with this id was already stored
+    same_body: bool  # for an already stored record: whether the bodies are equal
+    status: str
+    detail: str | None = None
+    evidence: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class VendorContext:
+    """What derivation needs to know about the vendor that sent a record."""
+
+    id: str | None
+    name: str
+    adapter: str
+    settings: Any  # adapters.inbound.settings.VendorSettings
+    trust_hints: bool = True
+
+
+AdapterLookup = Callable[[str, str], Any]
+
+
+def _default_adapter_lookup(name: str, protocol: str) -> Any:
+    from adapters.inbound import get_adapter  # type: ignore[attr-defined]
+
+    return get_adapter(name, protocol)
+
+
+_context_cache: dict[tuple[str, str], VendorContext] = {}
+
+
+def vendor_context(conn: Connection, vendor_id: str) -> VendorContext:
+    """The vendor's adapter and parsed settings; parsed once per settings version."""
+    row = conn.execute(
+        select(vendors.c.name, vendors.c.adapter, vendors.c.settings).where(
+            vendors.c.id == vendor_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"No vendor has id {vendor_id!r}.")
+    key = (vendor_id, json.dumps(row.settings, sort_keys=True) + row.adapter)
+    ctx = _context_cache.get(key)
+    if ctx is None:
+        from adapters.inbound.settings import parse_vendor_settings
+
+        settings = dict(row.settings)
+        trust = bool(settings.pop("trust_hints", True))
+        parsed = parse_vendor_settings(settings, vendor_name=row.name)
+        ctx = VendorContext(vendor_id, row.name, row.adapter, parsed, trust)
+        if len(_context_cache) > 1000:
+            _context_cache.clear()
+        _context_cache[key] = ctx
+    return ctx
+
+
+@dataclass
+class _Derived:
+    status: str = "processed"
+    detail: str | None = None
+    voids: str | None = None
+    evidence: int = 0
+
+
+@dataclass
+class _Batch:
+    """Rows derived from a batch of raw records, written with one executemany per table."""
+
+    observations: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def ingest(
+    conn: Connection,
+    ctx: VendorContext,
+    protocol: str,
+    items: Sequence[Incoming],
+    *,
+    received_at: datetime | None = None,
+    adapter_lookup: AdapterLookup = _default_adapter_lookup,
+) -> list[RecordOutcome]:
+    """Store ``items`` as raw records and derive their evidence, in the caller's transaction."""
+    now = received_at or utcnow()
+    ids = [record_id(protocol, ctx.id, item.external_id) for item in items]
+    existing = {
+        r.id: r
+        for r in conn.execute(
+            select(
+                raw_records.c.id,
+                raw_records.c.body,
+                raw_records.c.status,
+                raw_records.c.status_detail,
+            ).where(raw_records.c.id.in_(ids))
+        )
+    }
+    fresh: list[tuple[str, Incoming]] = []
+    seen: set[str] = set()
+    for rid, item in zip(ids, items, strict=True):
+        if rid not in existing and rid not in seen:
+            seen.add(rid)
+            fresh.append((rid, item))
+    insert_ignore(
+        conn,
+        raw_records,
+        [
+            {
+                "id": rid,
+                "protocol": protocol,
+                "vendor_id": ctx.id,
+                "external_id": item.external_id,
+                "body": item.body,
+                "received_at": now,
+                "status": "received",
+            }
+            for rid, item in fresh
+        ],
+    )
+    derived = _derive(
+        conn,
+        [
+            (rid, ctx, protocol, item.external_id, item.payload, now)
+            for rid, item in fresh
+        ],
+        adapter_lookup,
+    )
+    outcomes = []
+    for rid, item in zip(ids, items, strict=True):
+        if rid in derived:
+            d = derived[rid]
+            outcomes.append(
+                RecordOutcome(
+                    rid, item.external_id, True, True, d.status, d.detail, d.evidence
+                )
+            )
+        else:
+            old = existing.get(rid)
+            body = old.body if old is not None else item.body
+            status = old.status if old is not None else "processed"
+            detail = old.status_detail if old is not None else None
+            outcomes.append(
+                RecordOutcome(
+                    rid, item.external_id, False, body == item.body, status, detail
+                )
+            )
+    return outcomes
+
+
+# (raw record id, vendor, protocol, external id, parsed payload, received at)
+_RecordInput = tuple[str, VendorContext, str, str, Mapping[str, Any], datetime]
+
+
+def _derive(
+    conn: Connection, records: Sequence[_RecordInput], adapter_lookup: AdapterLookup
+) -> dict[str, _Derived]:
+    """Derive observations and evidence for freshly stored (or replayed) raw records."""
+    results: dict[str, _Derived] = {}
+    if not records:
+        return results
+    pending: list[tuple[_RecordInput, list[Observation]]] = []
+    void_targets: list[tuple[VendorContext, str, str, str]] = []
+    for rec in records:
+        rid, ctx, protocol, external_id, payload, _ = rec
+        adapter = adapter_lookup(ctx.adapter, protocol)
+        d = results[rid] = _Derived()
+        target = adapter.voids(payload)
+        if target is not None:
+            d.voids = target
+            void_targets.append((ctx, protocol, target, external_id))
+            continue
+        try:
+            found = adapter.observe(payload, ctx.settings)
+        except AdapterRejected as exc:
+            d.status, d.detail = "rejected", exc.reason
+            continue
+        pending.append((rec, found))
+
+    # A payload voided by one stored earlier (xAPI lets the void arrive first) stays voided.
+    voided_by = _stored_voids(conn, [rec for rec, _ in pending])
+    for rec, _ in pending:
+        if rec[0] in voided_by:
+            results[rec[0]].status = "voided"
+    pending = [(rec, found) for rec, found in pending if rec[0] not in voided_by]
+
+    flat = [(rec, i, o) for rec, found in pending for i, o in enumerate(found)]
+    learner_ids = resolve_learners(
+        conn, [o.learner for _, _, o in flat], [o.learner_name for _, _, o in flat]
+    )
+    aligner = Aligner(
+        conn, (rec[1].id for rec, _, _ in flat), (o.activity_id for _, _, o in flat)
+    )
+    hint_map = aligner.resolve_hints(
+        h for rec, _, o in flat if rec[1].trust_hints for h in o.hints
+    )
+    batch = _Batch()
+    aligned_any: dict[str, bool] = {}
+    for (rec, index, obs), learner_id in zip(flat, learner_ids, strict=True):
+        rid, ctx, _, _, _, received = rec
+        oid = observation_id(rid, index)
+        hinted = (
+            [hint_map[h] for h in obs.hints if h in hint_map] if ctx.trust_hints else []
+        )
+        targets = aligner.targets(ctx.id, obs.activity_id, hinted)
+        observed = obs.observed_at or received
+        batch.observations.append(
+            {
+                "id": oid,
+                "raw_record_id": rid,
+                "vendor_id": ctx.id,
+                "learner_id": learner_id,
+                "activity_id": obs.activity_id,
+                "observed_at": observed,
+                "score": obs.score,
+                "raw_score": obs.raw_score,
+                "min_score": obs.min_score,
+                "max_score": obs.max_score,
+                "success": obs.success,
+                "completion": obs.completion,
+                "level_label": obs.level_label,
+                "kind": obs.kind,
+                "dok": obs.dok,
+                "weight": obs.weight,
+                "hints": list(obs.hints),
+                "aligned": bool(targets),
+            }
+        )
+        aligned_any[rid] = aligned_any.get(rid, False) or bool(targets)
+        if obs.score is None:
+            continue
+        for t in targets:
+            batch.evidence.append(
+                _evidence_row(oid, rid, learner_id, ctx.id, obs, t, observed, received)
+            )
+            results[rid].evidence += 1
+    for rid, any_aligned in aligned_any.items():
+        if not any_aligned:
+            results[rid].status = "unaligned"
+
+    insert_ignore(conn, observations, batch.observations)
+    insert_ignore(conn, evidence, batch.evidence)
+    _write_statuses(conn, results)
+    for ctx, protocol, target, by in void_targets:
+        _void(conn, ctx.id, protocol, target, by)
+    return results
+
+
+def _evidence_row(
+    oid: str,
+    rid: str,
+    learner_id: str,
+    vendor_id: str | None,
+    obs: Any,  # an Observation, or a stored observations row
+    target: Target,
+    observed: datetime,
+    received: datetime,
+) -> dict[str, Any]:
+    return {
+        "id": evidence_id(oid, target.shared_id),
+        "observation_id": oid,
+        "raw_record_id": rid,
+        "learner_id": learner_id,
+        "shared_id": target.shared_id,
+        "competency_id": target.competency_id,
+        "vendor_id": vendor_id,
+        "score": min(1.0, max(0.0, obs.score)),
+        "kind": target.kind or obs.kind or DEFAULT_KIND,
+        "dok": target.dok if target.dok is not None else obs.dok,
+        "weight": target.weight if target.weight is not None else (obs.weight or 1.0),
+        "observed_at": observed,
+        "received_at": received,
+    }
+
+
+def _stored_voids(conn: Connection, records: Sequence[_RecordInput]) -> dict[str, str]:
+    """Raw record id → external id of an already stored payload that voids it."""
+    if not records:
+        return {}
+    by_key = {(rec[1].id, rec[2], rec[3]): rec[0] for rec in records}
+    rows = conn.execute(
+        select(
+            raw_records.c.vendor_id,
+            raw_records.c.protocol,
+            raw_records.c.voids,
+            raw_records.c.external_id,
+        )
+        .where(raw_records.c.voids.in_(sorted({rec[3] for rec in records})))
+        .where(raw_records.c.status != "voided")
+    ).all()
+    out = {}
+    for r in rows:
+        rid = by_key.get((r.vendor_id, r.protocol, r.voids))
+        if rid is not None:
+            out[rid] = r.external_id
+    return out
+
+
+def _write_statuses(conn: Connection, results: Mapping[str, _Derived]) -> None:
+    if not results:
+        return
+    conn.execute(
+        update(raw_records)
+        .where(raw_records.c.id == bindparam("rid"))
+        .values(
+            status=bindparam("new_status"),
+            status_detail=bindparam("detail"),
+            voids=bindparam("void_target"),
+        ),
+        [
+            {
+                "rid": rid,
+                "new_status": d.status,
+                "detail": d.detail,
+                "void_target": d.voids,
+            }
+            for rid, d in results.items()
+        ],
+    )
+
+
+def _void(
+    conn: Connection, vendor_id: str | None, protocol: str, target: str, by: str
+) -> None:
+    """Retract the evidence of the payload ``target`` (if stored) and mark it voided."""
+    rid = record_id(protocol, vendor_id, target)
+    conn.execute(delete(evidence).where(evidence.c.raw_record_id == rid))
+    conn.execute(delete(observations).where(observations.c.raw_record_id == rid))
+    conn.execute(
+        update(raw_records)
+        .where(raw_records.c.id == rid)
+        .values(status="voided", voided_by=by, status_detail=f"voided by {by}")
+    )
+
+
+def void_records(
+    conn: Connection,
+    vendor_id: str | None,
+    protocol: str,
+    external_ids: Iterable[str],
+    by: str,
+) -> None:
+    """Retract payloads on request (a vendor's deletion, an admin's decision)."""
+    for target in external_ids:
+        _void(conn, vendor_id, protocol, target, by)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayResult:
+    """Counts from a replay."""
+
+    records: int
+    evidence: int
+    statuses: dict[str, int]
+
+
+def replay(
+    store: Store,
+    *,
+    vendor_id: str | None = None,
+    since: datetime | None = None,
+    batch_size: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+    adapter_lookup: AdapterLookup = _default_adapter_lookup,
+) -> ReplayResult:
+    """Re-derive observations and evidence from stored raw records, batch by batch.
+
+    Each batch is one transaction; ids are deterministic, so a replay is idempotent and safe
+    while the service keeps ingesting.
+    """
+    conditions = []
+    if vendor_id is not None:
+        conditions.append(raw_records.c.vendor_id == vendor_id)
+    if since is not None:
+        conditions.append(raw_records.c.received_at >= since)
+    with store.read() as conn:
+        ids = [
+            r.id
+            for r in conn.execute(
+                select(raw_records.c.id)
+                .where(and_(True, *conditions))
+                .order_by(raw_records.c.received_at, raw_records.c.id)
+            )
+        ]
+    total, done, made = len(ids), 0, 0
+    statuses: dict[str, int] = {}
+    contexts: dict[str | None, VendorContext] = {}
+    for start in range(0, total, batch_size):
+        chunk = ids[start : start + batch_size]
+        with store.write() as conn:
+            # A record voided on request (not by a stored payload) stays voided.
+            rows = conn.execute(
+                select(raw_records)
+                .where(raw_records.c.id.in_(chunk))
+                .where(
+                    or_(
+                        raw_records.c.status != "voided",
+                        raw_records.c.voided_by.is_(None),
+                    )
+                )
+                .order_by(raw_records.c.received_at, raw_records.c.id)
+            ).all()
+            chunk = [r.id for r in rows]
+            conn.execute(delete(evidence).where(evidence.c.raw_record_id.in_(chunk)))
+            conn.execute(
+                delete(observations).where(observations.c.raw_record_id.in_(chunk))
+            )
+            inputs: list[_RecordInput] = []
+            for r in rows:
+                if r.vendor_id not in contexts:
+                    contexts[r.vendor_id] = vendor_context(conn, r.vendor_id)
+                inputs.append(
+                    (
+                        r.id,
+                        contexts[r.vendor_id],
+                        r.protocol,
+                        r.external_id,
+                        json.loads(r.body),
+                        r.received_at,
+                    )
+                )
+            derived = _derive(conn, inputs, adapter_lookup)
+        for d in derived.values():
+            made += d.evidence
+        done += len(chunk)
+        if progress is not None:
+            progress(done, total)
+    with store.read() as conn:
+        for r in conn.execute(select(raw_records.c.status)):
+            statuses[r.status] = statuses.get(r.status, 0) + 1
+    return ReplayResult(total, made, statuses)
+
+
+def rederive_observations(conn: Connection, observation_ids: Sequence[str]) -> int:
+    """Recompute the evidence of stored observations (after an alignment or crosswalk change)."""
+    if not observation_ids:
+        return 0
+    rows = conn.execute(
+        select(
+            observations,
+            raw_records.c.received_at,
+            raw_records.c.status.label("rstatus"),
+        )
+        .join(raw_records, raw_records.c.id == observations.c.raw_record_id)
+        .where(observations.c.id.in_(observation_ids))
+    ).all()
+    contexts: dict[str | None, VendorContext] = {}
+    for r in rows:
+        if r.vendor_id not in contexts and r.vendor_id is not None:
+            contexts[r.vendor_id] = vendor_context(conn, r.vendor_id)
+    aligner = Aligner(conn, (r.vendor_id for r in rows), (r.activity_id for r in rows))
+    hint_map = aligner.resolve_hints(h for r in rows for h in r.hints)
+    conn.execute(delete(evidence).where(evidence.c.observation_id.in_(observation_ids)))
+    new_evidence: list[dict[str, Any]] = []
+    aligned: list[dict[str, Any]] = []
+    records_aligned: dict[str, bool] = {}
+    for r in rows:
+        ctx = contexts.get(r.vendor_id)
+        trust = ctx.trust_hints if ctx is not None else True
+        hinted = [hint_map[h] for h in r.hints if h in hint_map] if trust else []
+        targets = aligner.targets(r.vendor_id, r.activity_id, hinted)
+        aligned.append({"oid": r.id, "is_aligned": bool(targets)})
+        records_aligned[r.raw_record_id] = records_aligned.get(
+            r.raw_record_id, False
+        ) or bool(targets)
+        if r.score is None:
+            continue
+        for t in targets:
+            new_evidence.append(
+                _evidence_row(
+                    r.id,
+                    r.raw_record_id,
+                    r.learner_id,
+                    r.vendor_id,
+                    r,
+                    t,
+                    r.observed_at,
+                    r.received_at,
+                )
+            )
+    insert_ignore(conn, evidence, new_evidence)
+    conn.execute(
+        update(observations)
+        .where(observations.c.id == bindparam("oid"))
+        .values(aligned=bindparam("is_aligned")),
+        aligned,
+    )
+    # A record leaves the inbox once any of its observations is aligned. Statuses of records
+    # not in the inbox (rejected, voided) are left alone.
+    for value, new in ((True, "processed"), (False, "unaligned")):
+        ids = [rid for rid, a in records_aligned.items() if a is value]
+        if ids:
+            conn.execute(
+                update(raw_records)
+                .where(raw_records.c.id.in_(ids))
+                .where(raw_records.c.status.in_(("processed", "unaligned")))
+                .values(status=new)
+            )
+    return len(new_evidence)
+
+
+def observations_for_rules(conn: Connection, rules: Sequence[Rule]) -> list[str]:
+    """Ids of stored observations that the alignment ``rules`` cover."""
+    out: set[str] = set()
+    exact = [r for r in rules if r.match == "exact"]
+    if exact:
+        conds = [
+            and_(
+                observations.c.activity_id == r.activity,
+                true()
+                if r.vendor_id is None
+                else observations.c.vendor_id == r.vendor_id,
+            )
+            for r in exact
+        ]
+        out.update(
+            row.id for row in conn.execute(select(observations.c.id).where(or_(*conds)))
+        )
+    patterns = [r for r in rules if r.match != "exact"]
+    if patterns:
+        acts = conn.execute(
+            select(observations.c.vendor_id, observations.c.activity_id).distinct()
+        ).all()
+        hits = [
+            (a.vendor_id, a.activity_id)
+            for a in acts
+            if any(r.matches(a.vendor_id, a.activity_id) for r in patterns)
+        ]
+        for vendor, activity in hits:
+            cond = observations.c.activity_id == activity
+            cond = and_(
+                cond,
+                observations.c.vendor_id.is_(None)
+                if vendor is None
+                else observations.c.vendor_id == vendor,
+            )
+            out.update(
+                row.id for row in conn.execute(select(observations.c.id).where(cond))
+            )
+    return sorted(out)
+
+
+def observations_for_competencies(
+    conn: Connection, competency_ids: Iterable[str]
+) -> list[str]:
+    """Ids of observations with evidence for ``competency_ids`` (after a crosswalk change)."""
+    ids = sorted(set(competency_ids))
+    if not ids:
+        return []
+    return [
+        r.observation_id
+        for r in conn.execute(
+            select(evidence.c.observation_id)
+            .where(evidence.c.competency_id.in_(ids))
+            .distinct()
+        )
+    ]

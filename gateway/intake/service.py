@@ -1,0 +1,110 @@
+"""Store-level operations of the pipeline, for the CLI and the admin API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from gateway.intake.alignment import NewAlignment, Rule, add_alignments
+from gateway.intake.pipeline import (
+    observations_for_competencies,
+    observations_for_rules,
+    rederive_observations,
+)
+from gateway.store import Store
+from gateway.store.tables import observations, raw_records, vendors
+
+
+@dataclass(frozen=True, slots=True)
+class AlignResult:
+    """Rules stored and the evidence their replay made."""
+
+    rules: list[Rule]
+    observations: int
+    evidence: int
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON for the CLI and API."""
+        return {
+            "alignments": [
+                {
+                    "id": r.id,
+                    "activity": r.activity,
+                    "match": r.match,
+                    "competency_id": r.competency_id,
+                    "vendor_id": r.vendor_id,
+                    "weight": r.weight,
+                    "kind": r.kind,
+                    "dok": r.dok,
+                }
+                for r in self.rules
+            ],
+            "observations_replayed": self.observations,
+            "evidence": self.evidence,
+        }
+
+
+def align(store: Store, new: Sequence[NewAlignment]) -> AlignResult:
+    """Add alignment rules and turn the observations they cover into evidence, atomically."""
+    with store.write() as conn:
+        rules = add_alignments(conn, new)
+        ids = observations_for_rules(conn, rules)
+        made = rederive_observations(conn, ids)
+    return AlignResult(rules, len(ids), made)
+
+
+def apply_crosswalk_changes(store: Store, competency_ids: Sequence[str]) -> int:
+    """Re-derive evidence whose shared competency changed with a framework import."""
+    with store.write() as conn:
+        return rederive_observations(
+            conn, observations_for_competencies(conn, competency_ids)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """An activity that sent observations no alignment covers yet."""
+
+    vendor: str | None
+    activity_id: str
+    observations: int
+    last_observed: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON for the CLI and API."""
+        return {
+            "vendor": self.vendor,
+            "activity_id": self.activity_id,
+            "observations": self.observations,
+            "last_observed": self.last_observed.isoformat(),
+        }
+
+
+def unaligned_inbox(store: Store, *, limit: int = 100) -> list[InboxEntry]:
+    """Unaligned activities, most observations first."""
+    count = func.count().label("n")
+    last = func.max(observations.c.observed_at).label("last")
+    with store.read() as conn:
+        rows = conn.execute(
+            select(vendors.c.name, observations.c.activity_id, count, last)
+            .select_from(observations)
+            .outerjoin(vendors, vendors.c.id == observations.c.vendor_id)
+            .where(observations.c.aligned.is_(False))
+            .group_by(vendors.c.name, observations.c.activity_id)
+            .order_by(count.desc(), observations.c.activity_id)
+            .limit(limit)
+        ).all()
+    return [InboxEntry(r.name, r.activity_id, r.n, r.last) for r in rows]
+
+
+def record_counts(store: Store) -> dict[str, int]:
+    """How many raw records are in each status."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(raw_records.c.status, func.count()).group_by(raw_records.c.status)
+        ).all()
+    return {status: n for status, n in rows}
