@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import click
@@ -23,6 +23,11 @@ from sqlalchemy.engine import make_url
 from gateway import __version__
 from gateway.errors import ConfigError, TesseraError
 from gateway.extension import tessera
+from gateway.intake.alignment import MATCH_KINDS, NewAlignment, read_alignment_file
+from gateway.intake.identity import merge_learners
+from gateway.intake.model import EVIDENCE_KINDS
+from gateway.intake.pipeline import replay
+from gateway.intake.service import align, unaligned_inbox
 from gateway.keys import PURPOSE_ALGS, ensure_keys, list_keys, rotate_key
 from gateway.settings import Settings
 from gateway.store import MigrationResult, Store
@@ -31,6 +36,7 @@ from gateway.vendors import (
     Vendor,
     add_vendor,
     credentials_to_json,
+    get_vendor,
     list_vendors,
     remove_vendor,
     rotate_credentials,
@@ -334,4 +340,154 @@ def keys_rotate(purpose: str, as_json: bool) -> None:
         as_json,
         {"kid": key.kid, "purpose": key.purpose, "alg": key.alg},
         f"New {purpose} key {key.kid} ({key.alg}); the previous one stays in the JWKS.",
+    )
+
+
+def _vendor_id(name: str | None) -> str | None:
+    return get_vendor(_store(), name).id if name else None
+
+
+@cli.command("align")
+@click.argument("activity")
+@click.argument("competency")
+@click.option(
+    "--vendor", help="Only for this vendor's activities (default: any vendor)."
+)
+@click.option(
+    "--match",
+    type=click.Choice(MATCH_KINDS),
+    default="exact",
+    show_default=True,
+    help="ACTIVITY is an exact id, an id prefix, or a glob pattern.",
+)
+@click.option("--weight", type=float, help="Weight of this evidence (default 1).")
+@click.option("--kind", type=click.Choice(EVIDENCE_KINDS), help="Evidence kind.")
+@click.option("--dok", type=click.IntRange(1, 4), help="Depth of knowledge.")
+@json_option
+@_friendly_errors
+def align_command(
+    activity: str,
+    competency: str,
+    vendor: str | None,
+    match: str,
+    weight: float | None,
+    kind: str | None,
+    dok: int | None,
+    as_json: bool,
+) -> None:
+    """Align an activity to a competency (CFItem identifier or URI) and replay its data."""
+    rule = NewAlignment(
+        activity, competency, _vendor_id(vendor), match, weight, kind, dok
+    )
+    result = align(_store(), [rule])
+    _emit(
+        as_json,
+        result.to_json(),
+        f"Aligned {activity} -> {result.rules[0].competency_id}; "
+        f"{result.observations} stored observations replayed into {result.evidence} "
+        "evidence rows.",
+    )
+
+
+@cli.group("alignments")
+def alignments_group() -> None:
+    """Alignment rules and the inbox of unaligned activities."""
+
+
+@alignments_group.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@json_option
+@_friendly_errors
+def alignments_load(path: str, as_json: bool) -> None:
+    """Load alignments from a CSV, JSON or TOML file (all or nothing) and replay."""
+    vendor_ids: dict[str, str | None] = {}
+    rules = []
+    for row in read_alignment_file(path):
+        name = row.pop("vendor", None)
+        if name not in vendor_ids:
+            vendor_ids[name] = _vendor_id(name)
+        rules.append(NewAlignment(vendor_id=vendor_ids[name], source="file", **row))
+    result = align(_store(), rules)
+    _emit(
+        as_json,
+        result.to_json(),
+        f"Loaded {len(result.rules)} alignments; {result.observations} stored observations "
+        f"replayed into {result.evidence} evidence rows.",
+    )
+
+
+@alignments_group.command("inbox")
+@click.option("--limit", type=click.IntRange(1, 10000), default=100, show_default=True)
+@json_option
+@_friendly_errors
+def alignments_inbox(limit: int, as_json: bool) -> None:
+    """Activities whose observations no alignment covers yet, most frequent first."""
+    entries = unaligned_inbox(_store(), limit=limit)
+    text = "\n".join(
+        f"{e.observations:8}  {e.vendor or '-':20} {e.activity_id}" for e in entries
+    )
+    _emit(as_json, [e.to_json() for e in entries], text or "The inbox is empty.")
+
+
+@cli.command("replay")
+@click.option("--vendor", help="Only this vendor's records.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only records received at or after this UTC date/time.",
+)
+@json_option
+@_friendly_errors
+def replay_command(vendor: str | None, since: datetime | None, as_json: bool) -> None:
+    """Re-derive observations and evidence from stored raw records (idempotent)."""
+    store = _store()
+    since_utc = since.replace(tzinfo=UTC) if since else None
+    if as_json:
+        result = replay(store, vendor_id=_vendor_id(vendor), since=since_utc)
+    else:
+        with click.progressbar(length=0, label="Replaying", file=sys.stderr) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+
+            result = replay(
+                store, vendor_id=_vendor_id(vendor), since=since_utc, progress=progress
+            )
+    _emit(
+        as_json,
+        {
+            "records": result.records,
+            "evidence": result.evidence,
+            "statuses": result.statuses,
+        },
+        f"Replayed {result.records} raw records into {result.evidence} evidence rows; "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(result.statuses.items())),
+    )
+
+
+@cli.group("learner")
+def learner_group() -> None:
+    """Learners and their identifiers."""
+
+
+@learner_group.command("merge")
+@click.argument("merged_id")
+@click.argument("kept_id")
+@json_option
+@_friendly_errors
+def learner_merge(merged_id: str, kept_id: str, as_json: bool) -> None:
+    """Fold learner MERGED_ID into KEPT_ID (identifiers, observations, evidence move)."""
+    r = merge_learners(_store(), merged_id, kept_id)
+    _emit(
+        as_json,
+        {
+            "kept": r.kept,
+            "merged": r.merged,
+            "identifiers": r.identifiers,
+            "observations": r.observations,
+            "evidence": r.evidence,
+        },
+        f"Merged {r.merged} into {r.kept}: {r.identifiers} identifiers, "
+        f"{r.observations} observations and {r.evidence} evidence rows moved.",
     )

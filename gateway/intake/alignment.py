@@ -6,10 +6,16 @@ and, when the vendor's settings trust them, from CASE references found in the pa
 
 from __future__ import annotations
 
+import csv
 import fnmatch
+import io
+import json
+import tomllib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
@@ -235,3 +241,62 @@ def add_alignments(conn: Connection, new: Sequence[NewAlignment]) -> list[Rule]:
         ],
     )
     return rules
+
+
+_FILE_FIELDS = ("activity", "competency", "vendor", "match", "weight", "kind", "dok")
+
+
+def read_alignment_file(path: str) -> list[dict[str, Any]]:
+    """Alignment rows from a CSV (with a header), JSON (a list) or TOML (``[[alignment]]``) file.
+
+    Each row has ``activity`` and ``competency`` and may have ``vendor`` (a vendor name),
+    ``match``, ``weight``, ``kind`` and ``dok``. Errors name the file, the row and the field.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidPayload(
+            f"Cannot read alignment file {path}: {exc.strerror}."
+        ) from None
+    suffix = p.suffix.lower()
+    try:
+        if suffix == ".json":
+            rows = json.loads(text)
+        elif suffix == ".toml":
+            rows = tomllib.loads(text).get("alignment", [])
+        else:
+            rows = list(csv.DictReader(io.StringIO(text)))
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise InvalidPayload(
+            f"Alignment file {path} cannot be parsed: {exc}."
+        ) from None
+    if not isinstance(rows, list):
+        raise InvalidPayload(f"Alignment file {path} must hold a list of alignments.")
+    out = []
+    for n, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            raise InvalidPayload(
+                f"{path}, alignment {n}: expected an object with fields."
+            )
+        unknown = set(row) - set(_FILE_FIELDS)
+        if unknown:
+            raise InvalidPayload(
+                f"{path}, alignment {n}: unknown field {sorted(unknown)[0]!r}; fields are "
+                f"{', '.join(_FILE_FIELDS)}."
+            )
+        clean = {k: v for k, v in row.items() if v not in (None, "")}
+        for required in ("activity", "competency"):
+            if required not in clean:
+                raise InvalidPayload(f"{path}, alignment {n}: {required!r} is missing.")
+        try:
+            if "weight" in clean:
+                clean["weight"] = float(clean["weight"])
+            if "dok" in clean:
+                clean["dok"] = int(clean["dok"])
+        except (TypeError, ValueError):
+            raise InvalidPayload(
+                f"{path}, alignment {n}: weight must be a number and dok a whole number."
+            ) from None
+        out.append(clean)
+    return out

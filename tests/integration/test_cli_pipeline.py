@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+from sqlalchemy import func, select
+
+from gateway.cli import cli
+from gateway.intake.pipeline import Incoming, VendorContext, ingest
+from gateway.settings import Settings
+from gateway.store import Store
+from gateway.store.tables import evidence, learners
+from gateway.vendors import add_vendor
+from tests.builders import dict_adapter, make_payload, seed_competencies
+from tests.helpers import settings_env
+
+C1 = "c1000000-0000-4000-8000-000000000001"
+C2 = "c2000000-0000-4000-8000-000000000002"
+
+
+def _run(settings: Settings, *args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), env=settings_env(settings))
+
+
+def _setup(store: Store) -> None:
+    seed_competencies(store, [(C1, None), (C2, None)])
+    v, _ = add_vendor(store, "acme")
+    ctx = VendorContext(v.id, v.name, "test", None)
+    payloads = [
+        make_payload(activity="https://v.test/a", learner=[["email", "a@x.test"]]),
+        make_payload(activity="https://v.test/a", learner=[["sis", "S1"]]),
+        make_payload(activity="https://v.test/b/1"),
+    ]
+    with store.write() as conn:
+        ingest(
+            conn,
+            ctx,
+            "test",
+            [Incoming(f"s{i}", json.dumps(p), p) for i, p in enumerate(payloads)],
+            adapter_lookup=dict_adapter,
+        )
+
+
+def _evidence_count(store: Store) -> int:
+    with store.read() as conn:
+        return int(
+            conn.execute(select(func.count()).select_from(evidence)).scalar_one()
+        )
+
+
+def test_inbox_then_align_turns_it_into_evidence(
+    settings: Settings, store: Store
+) -> None:
+    _setup(store)
+    inbox = json.loads(_run(settings, "alignments", "inbox", "--json").stdout)
+    assert [(e["activity_id"], e["observations"]) for e in inbox] == [
+        ("https://v.test/a", 2),
+        ("https://v.test/b/1", 1),
+    ]
+    out = _run(
+        settings, "align", "https://v.test/a", f"https://case.test/{C1}", "--json"
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["evidence"] == 2
+    assert _evidence_count(store) == 2
+
+
+def test_alignment_files_in_three_formats(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    _setup(store)
+    csv_file = tmp_path / "a.csv"
+    csv_file.write_text(
+        f"activity,competency,vendor,match,kind\nhttps://v.test/a,{C1},acme,exact,quiz\n"
+    )
+    json_file = tmp_path / "a.json"
+    json_file.write_text(
+        json.dumps(
+            [{"activity": "https://v.test/b/", "competency": C2, "match": "prefix"}]
+        )
+    )
+    toml_file = tmp_path / "a.toml"
+    toml_file.write_text(
+        f'[[alignment]]\nactivity = "https://v.test/a"\ncompetency = "{C2}"\ndok = 3\n'
+    )
+    for f in (csv_file, json_file, toml_file):
+        result = _run(settings, "alignments", "load", str(f), "--json")
+        assert result.exit_code == 0, result.output
+    assert _evidence_count(store) == 5  # a→C1 (2), b→C2 (1), a→C2 (2)
+    again = _run(settings, "alignments", "load", str(csv_file), "--json")
+    assert again.exit_code == 0 and _evidence_count(store) == 5
+
+
+def test_bad_alignment_file_names_row_and_field_and_loads_nothing(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    _setup(store)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        f"activity,competency,dok\nhttps://v.test/a,{C1},2\nhttps://v.test/b/1,{C2},deep\n"
+    )
+    result = _run(settings, "alignments", "load", str(bad))
+    assert result.exit_code == 1
+    assert "alignment 2" in result.stderr and "dok" in result.stderr
+    unknown = tmp_path / "unknown.csv"
+    unknown.write_text(
+        f"activity,competency\nhttps://v.test/a,{C1}\nhttps://v.test/a,no-such-item\n"
+    )
+    result = _run(settings, "alignments", "load", str(unknown))
+    assert result.exit_code == 1 and "no-such-item" in result.stderr
+    assert _evidence_count(store) == 0
+
+
+def test_align_to_an_unknown_vendor_or_competency(
+    settings: Settings, store: Store
+) -> None:
+    _setup(store)
+    assert (
+        "No vendor is named 'ghost'"
+        in _run(settings, "align", "x", C1, "--vendor", "ghost").stderr
+    )
+    assert "import its framework first" in _run(settings, "align", "x", "nope").stderr
+    assert _run(settings, "align", "x", C1, "--kind", "homework").exit_code == 2
+
+
+def test_learner_merge_from_the_cli(settings: Settings, store: Store) -> None:
+    _setup(store)
+    _run(settings, "align", "https://v.test/a", C1)
+    with store.read() as conn:
+        ids = sorted(conn.execute(select(evidence.c.learner_id).distinct()).scalars())
+        assert (
+            len(ids) == 2
+            and conn.execute(select(func.count()).select_from(learners)).scalar() == 3
+        )
+    result = _run(settings, "learner", "merge", ids[1], ids[0], "--json")
+    assert result.exit_code == 0, result.output
+    with store.read() as conn:
+        assert (
+            conn.execute(
+                select(func.count(func.distinct(evidence.c.learner_id)))
+            ).scalar()
+            == 1
+        )
