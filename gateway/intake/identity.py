@@ -110,44 +110,86 @@ def merge_learners(store: Store, merged_id: str, kept_id: str) -> MergeResult:
     Evidence ids do not depend on the learner, so moving rows gives exactly what a replay
     after the merge gives.
     """
+    with store.write() as conn:
+        return _merge(conn, merged_id, kept_id)
+
+
+def _merge(conn: Connection, merged_id: str, kept_id: str) -> MergeResult:
     if merged_id == kept_id:
         raise Conflict(
             "A learner cannot be merged into itself; name two different learners."
         )
-    with store.write() as conn:
-        found = {
-            r.id: r
-            for r in conn.execute(
-                select(learners.c.id, learners.c.status).where(
-                    learners.c.id.in_([merged_id, kept_id])
+    found = {
+        r.id: r
+        for r in conn.execute(
+            select(learners.c.id, learners.c.status).where(
+                learners.c.id.in_([merged_id, kept_id])
+            )
+        )
+    }
+    for lid in (merged_id, kept_id):
+        if lid not in found:
+            raise NotFound(f"No learner has id {lid!r}.")
+        if found[lid].status == "merged":
+            raise Conflict(f"Learner {lid!r} was already merged into another learner.")
+    moved_ids = conn.execute(
+        update(learner_identifiers)
+        .where(learner_identifiers.c.learner_id == merged_id)
+        .values(learner_id=kept_id)
+    ).rowcount
+    moved_obs = conn.execute(
+        update(observations)
+        .where(observations.c.learner_id == merged_id)
+        .values(learner_id=kept_id)
+    ).rowcount
+    moved_ev = conn.execute(
+        update(evidence)
+        .where(evidence.c.learner_id == merged_id)
+        .values(learner_id=kept_id)
+    ).rowcount
+    conn.execute(
+        update(learners)
+        .where(learners.c.id == merged_id)
+        .values(status="merged", merged_into=kept_id)
+    )
+    return MergeResult(kept_id, merged_id, moved_ids, moved_obs, moved_ev)
+
+
+def link_identifiers(
+    store: Store, refs: Sequence[LearnerRef], *, display_name: str | None = None
+) -> str:
+    """Record that ``refs`` name one person, as a trusted source (a launch, a roster) says.
+
+    Learners found under different identifiers are merged into the oldest of them (their
+    evidence moves); identifiers not yet known are attached; the learner becomes ``active``.
+    Returns the learner id.
+    """
+    if not refs:
+        raise Conflict("Linking needs at least one identifier.")
+    pairs = {(r.kind, r.value) for r in refs}
+    with store.read() as conn:
+        found = conn.execute(
+            select(learners.c.id, learners.c.created_at)
+            .join(
+                learner_identifiers, learner_identifiers.c.learner_id == learners.c.id
+            )
+            .where(
+                tuple_(learner_identifiers.c.kind, learner_identifiers.c.value).in_(
+                    pairs
                 )
             )
-        }
-        for lid in (merged_id, kept_id):
-            if lid not in found:
-                raise NotFound(f"No learner has id {lid!r}.")
-            if found[lid].status == "merged":
-                raise Conflict(
-                    f"Learner {lid!r} was already merged into another learner."
-                )
-        moved_ids = conn.execute(
-            update(learner_identifiers)
-            .where(learner_identifiers.c.learner_id == merged_id)
-            .values(learner_id=kept_id)
-        ).rowcount
-        moved_obs = conn.execute(
-            update(observations)
-            .where(observations.c.learner_id == merged_id)
-            .values(learner_id=kept_id)
-        ).rowcount
-        moved_ev = conn.execute(
-            update(evidence)
-            .where(evidence.c.learner_id == merged_id)
-            .values(learner_id=kept_id)
-        ).rowcount
+            .distinct()
+            .order_by(learners.c.created_at, learners.c.id)
+        ).all()
+    ids = [r.id for r in found]
+    for other in ids[1:]:
+        merge_learners(store, other, ids[0])
+    with store.write() as conn:
+        [learner_id] = resolve_learners(conn, [tuple(refs)], [display_name])
+        values: dict[str, object] = {"status": "active"}
+        if display_name:
+            values["display_name"] = display_name
         conn.execute(
-            update(learners)
-            .where(learners.c.id == merged_id)
-            .values(status="merged", merged_into=kept_id)
+            update(learners).where(learners.c.id == learner_id).values(**values)
         )
-    return MergeResult(kept_id, merged_id, moved_ids, moved_obs, moved_ev)
+    return learner_id

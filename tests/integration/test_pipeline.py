@@ -379,3 +379,35 @@ def test_replay_equals_incremental(store: Store, steps: list[tuple[Any, ...]]) -
     incremental = evidence_snapshot(store)
     replay(store, batch_size=4, adapter_lookup=dict_adapter)
     assert evidence_snapshot(store) == incremental
+
+
+def test_a_trusted_link_merges_learners_a_vendor_kept_apart(
+    store: Store, vendor: VendorContext
+) -> None:
+    from gateway.intake.identity import link_identifiers
+    from gateway.intake.model import LearnerRef
+
+    seed_competencies(store, [(C1, None)])
+    _align(store, QUIZ, C1)
+    _ingest(
+        store,
+        vendor,
+        make_payload(learner=[["email", "ada@school.test"]]),
+        make_payload(learner=[["xapi_account", "https://lms.test|ada"]], score=0.3),
+        ids=["a", "b"],
+    )
+    assert _count(store, learners) == 2
+    refs = [
+        LearnerRef("lti", "https://lms.test|sub-1"),
+        LearnerRef("email", "ada@school.test"),
+        LearnerRef("xapi_account", "https://lms.test|ada"),
+    ]
+    kept = link_identifiers(store, refs, display_name="Ada Lovelace")
+    with store.read() as conn:
+        assert set(conn.execute(select(evidence.c.learner_id)).scalars()) == {kept}
+        row = conn.execute(select(learners).where(learners.c.id == kept)).one()
+    assert (row.status, row.display_name) == ("active", "Ada Lovelace")
+    linked = evidence_snapshot(store)
+    assert link_identifiers(store, refs) == kept  # linking again changes nothing
+    replay(store, adapter_lookup=dict_adapter)
+    assert evidence_snapshot(store) == linked
