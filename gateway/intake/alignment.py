@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 
 from gateway.errors import InvalidPayload, NotFound
+from gateway.ids import uuid5
 from gateway.intake.model import EVIDENCE_KINDS
 from gateway.store.tables import alignments, competencies, utcnow
 from gateway.store.upsert import insert_ignore
@@ -75,7 +76,8 @@ class Aligner:
         acts = sorted(set(activities))
         vendors = sorted({v for v in vendor_ids if v is not None})
         rows = conn.execute(
-            select(alignments)
+            select(alignments, competencies.c.shared_id)
+            .join(competencies, competencies.c.id == alignments.c.competency_id)
             .where(
                 or_(
                     alignments.c.vendor_id.is_(None),
@@ -102,8 +104,15 @@ class Aligner:
             )
             for r in rows
         ]
+        self._exact: dict[str, list[Rule]] = {}
+        self._patterns: list[Rule] = []
+        for rule in self.rules:
+            if rule.match == "exact":
+                self._exact.setdefault(rule.activity, []).append(rule)
+            else:
+                self._patterns.append(rule)
         self._conn = conn
-        self._shared: dict[str, str] = {}
+        self._shared: dict[str, str] = {r.competency_id: r.shared_id for r in rows}
 
     def resolve_hints(self, hints: Iterable[str]) -> dict[str, str]:
         """Map CASE item identifiers or URIs to competency ids (unknown ones are dropped)."""
@@ -140,13 +149,20 @@ class Aligner:
         self, vendor_id: str | None, activity_id: str, hint_competencies: Sequence[str]
     ) -> list[Target]:
         """Targets for one observation: one per shared competency, rules before hints."""
+        candidates = self._exact.get(activity_id, []) + self._patterns
         chosen: list[tuple[str, float | None, str | None, int | None]] = [
             (r.competency_id, r.weight, r.kind, r.dok)
-            for r in self.rules
+            for r in candidates
             if r.matches(vendor_id, activity_id)
         ]
         chosen += [(c, None, None, None) for c in hint_competencies]
-        shared = self.shared_ids(c for c, *_ in chosen)
+        if not chosen:
+            return []
+        shared = (
+            self.shared_ids(c for c, *_ in chosen)
+            if hint_competencies
+            else self._shared
+        )
         out: dict[str, Target] = {}
         for competency_id, weight, kind, dok in chosen:
             sid = shared.get(competency_id)
@@ -172,7 +188,7 @@ class NewAlignment:
 def alignment_id(a: NewAlignment, competency_id: str) -> str:
     """Deterministic id: loading the same alignment file twice adds nothing."""
     key = f"{a.vendor_id or '*'}|{a.match}|{a.activity}|{competency_id}"
-    return str(uuid.uuid5(_ALIGNMENT_NS, key))
+    return uuid5(_ALIGNMENT_NS, key)
 
 
 def validate_alignment(a: NewAlignment) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, select, tuple_, update
 
 from gateway.errors import Conflict, NotFound
+from gateway.ids import uuid5
 from gateway.intake.model import LearnerRef
 from gateway.store import Store
 from gateway.store.tables import (
@@ -32,7 +33,7 @@ _LEARNER_NS = uuid.UUID("6c0f4f8e-3c5e-4f0b-9d7e-2a4a3f1e7b10")
 
 def provisional_learner_id(ref: LearnerRef) -> str:
     """The id a learner first seen under ``ref`` gets (the same on every replay)."""
-    return str(uuid.uuid5(_LEARNER_NS, f"{ref.kind}|{ref.value}"))
+    return uuid5(_LEARNER_NS, f"{ref.kind}|{ref.value}")
 
 
 def resolve_learners(

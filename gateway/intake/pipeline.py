@@ -17,6 +17,7 @@ yet; adding one replays it), ``voided`` (retracted by a later payload).
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, or_, select, true, update
 
 from gateway.errors import NotFound
+from gateway.ids import uuid5
 from gateway.intake.alignment import Aligner, Rule, Target
 from gateway.intake.identity import resolve_learners
 from gateway.intake.model import AdapterRejected, Observation
@@ -33,23 +35,24 @@ from gateway.store import Store
 from gateway.store.tables import evidence, observations, raw_records, utcnow, vendors
 from gateway.store.upsert import insert_ignore
 
+log = logging.getLogger("gateway.intake")
 _RECORD_NS = uuid.UUID("5f1b0a52-9d3e-4d67-8f0e-51c1f0a7c2e4")
 DEFAULT_KIND = "practice"
 
 
 def record_id(protocol: str, vendor_id: str | None, external_id: str) -> str:
     """Deterministic id of a raw record: a retried payload lands on the same row."""
-    return str(uuid.uuid5(_RECORD_NS, f"{protocol}|{vendor_id or '-'}|{external_id}"))
+    return uuid5(_RECORD_NS, f"{protocol}|{vendor_id or '-'}|{external_id}")
 
 
 def observation_id(raw_id: str, index: int) -> str:
     """Deterministic id of the ``index``-th observation of a raw record."""
-    return str(uuid.uuid5(_RECORD_NS, f"obs|{raw_id}|{index}"))
+    return uuid5(_RECORD_NS, f"obs|{raw_id}|{index}")
 
 
 def evidence_id(obs_id: str, shared_id: str) -> str:
     """Deterministic id of the evidence an observation gives a shared competency."""
-    return str(uuid.uuid5(_RECORD_NS, f"ev|{obs_id}|{shared_id}"))
+    return uuid5(_RECORD_NS, f"ev|{obs_id}|{shared_id}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,14 @@ class _Batch:
 
     observations: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    voids: list[tuple[str | None, str, str, str]] = field(default_factory=list)
+
+
+def _write(conn: Connection, batch: _Batch) -> None:
+    insert_ignore(conn, observations, batch.observations)
+    insert_ignore(conn, evidence, batch.evidence)
+    for vendor_id, protocol, target, by in batch.voids:
+        _void(conn, vendor_id, protocol, target, by)
 
 
 def ingest(
@@ -166,6 +177,12 @@ def ingest(
         if rid not in existing and rid not in seen:
             seen.add(rid)
             fresh.append((rid, item))
+    inputs = [
+        (rid, ctx, protocol, item.external_id, item.payload, now) for rid, item in fresh
+    ]
+    derived, batch = _derive(conn, inputs, adapter_lookup)
+    # Raw and derived rows commit together in the caller's transaction: the raw record is
+    # durable exactly when the request succeeds, with its final status.
     insert_ignore(
         conn,
         raw_records,
@@ -177,19 +194,14 @@ def ingest(
                 "external_id": item.external_id,
                 "body": item.body,
                 "received_at": now,
-                "status": "received",
+                "status": derived[rid].status,
+                "status_detail": derived[rid].detail,
+                "voids": derived[rid].voids,
             }
             for rid, item in fresh
         ],
     )
-    derived = _derive(
-        conn,
-        [
-            (rid, ctx, protocol, item.external_id, item.payload, now)
-            for rid, item in fresh
-        ],
-        adapter_lookup,
-    )
+    _write(conn, batch)
     outcomes = []
     for rid, item in zip(ids, items, strict=True):
         if rid in derived:
@@ -218,13 +230,17 @@ _RecordInput = tuple[str, VendorContext, str, str, Mapping[str, Any], datetime]
 
 def _derive(
     conn: Connection, records: Sequence[_RecordInput], adapter_lookup: AdapterLookup
-) -> dict[str, _Derived]:
-    """Derive observations and evidence for freshly stored (or replayed) raw records."""
+) -> tuple[dict[str, _Derived], _Batch]:
+    """Derive statuses, observations and evidence for new (or replayed) raw records.
+
+    Only learners are written here (identity must be settled before rows point at it); the
+    caller writes the returned rows.
+    """
     results: dict[str, _Derived] = {}
+    batch = _Batch()
     if not records:
-        return results
+        return results, batch
     pending: list[tuple[_RecordInput, list[Observation]]] = []
-    void_targets: list[tuple[VendorContext, str, str, str]] = []
     for rec in records:
         rid, ctx, protocol, external_id, payload, _ = rec
         adapter = adapter_lookup(ctx.adapter, protocol)
@@ -232,12 +248,20 @@ def _derive(
         target = adapter.voids(payload)
         if target is not None:
             d.voids = target
-            void_targets.append((ctx, protocol, target, external_id))
+            batch.voids.append((ctx.id, protocol, target, external_id))
             continue
         try:
             found = adapter.observe(payload, ctx.settings)
         except AdapterRejected as exc:
             d.status, d.detail = "rejected", exc.reason
+            continue
+        except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the payload
+            log.exception("adapter %r failed on record %s", ctx.adapter, rid)
+            d.status = "rejected"
+            d.detail = (
+                f"The {ctx.adapter!r} adapter failed on this payload ({type(exc).__name__}: "
+                f"{exc}); it is kept and a replay will retry it once the adapter is fixed."
+            )
             continue
         pending.append((rec, found))
 
@@ -258,7 +282,6 @@ def _derive(
     hint_map = aligner.resolve_hints(
         h for rec, _, o in flat if rec[1].trust_hints for h in o.hints
     )
-    batch = _Batch()
     aligned_any: dict[str, bool] = {}
     for (rec, index, obs), learner_id in zip(flat, learner_ids, strict=True):
         rid, ctx, _, _, _, received = rec
@@ -302,12 +325,7 @@ def _derive(
         if not any_aligned:
             results[rid].status = "unaligned"
 
-    insert_ignore(conn, observations, batch.observations)
-    insert_ignore(conn, evidence, batch.evidence)
-    _write_statuses(conn, results)
-    for ctx, protocol, target, by in void_targets:
-        _void(conn, ctx.id, protocol, target, by)
-    return results
+    return results, batch
 
 
 def _evidence_row(
@@ -388,13 +406,19 @@ def _void(
 ) -> None:
     """Retract the evidence of the payload ``target`` (if stored) and mark it voided."""
     rid = record_id(protocol, vendor_id, target)
-    conn.execute(delete(evidence).where(evidence.c.raw_record_id == rid))
-    conn.execute(delete(observations).where(observations.c.raw_record_id == rid))
+    _delete_derived(conn, [rid])
     conn.execute(
         update(raw_records)
         .where(raw_records.c.id == rid)
         .values(status="voided", voided_by=by, status_detail=f"voided by {by}")
     )
+
+
+def _delete_derived(conn: Connection, raw_ids: Sequence[str]) -> None:
+    """Remove the observations and evidence derived from raw records ``raw_ids``."""
+    derived = select(observations.c.id).where(observations.c.raw_record_id.in_(raw_ids))
+    conn.execute(delete(evidence).where(evidence.c.observation_id.in_(derived)))
+    conn.execute(delete(observations).where(observations.c.raw_record_id.in_(raw_ids)))
 
 
 def void_records(
@@ -483,7 +507,9 @@ def replay(
                         r.received_at,
                     )
                 )
-            derived = _derive(conn, inputs, adapter_lookup)
+            derived, batch = _derive(conn, inputs, adapter_lookup)
+            _write(conn, batch)
+            _write_statuses(conn, derived)
         for d in derived.values():
             made += d.evidence
         done += len(chunk)

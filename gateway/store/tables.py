@@ -245,27 +245,28 @@ raw_records = Table(
     # received | processed | unaligned | rejected | voided
     Column("status", String(16), nullable=False),
     Column("status_detail", Text, nullable=True),  # why rejected, in a sentence
-    Column(
-        "voided_by", String(255), nullable=True
-    ),  # external id of the voiding record
-    Column(
-        "voids", String(255), nullable=True
-    ),  # external id this record voids, if any
+    # External ids of the payload that voided this one, and of the one this one voids.
+    Column("voided_by", String(255), nullable=True),
+    Column("voids", String(255), nullable=True),
 )
+# The id is derived from (protocol, vendor, external id), so the primary key is the
+# idempotency key. Indexes here are paid for by every inbound payload: keep them few, and
+# partial where only a minority of rows needs finding.
+_needs_attention = raw_records.c.status != "processed"
 Index(
-    "uq_raw_records_source",
-    raw_records.c.vendor_id,
-    raw_records.c.protocol,
-    raw_records.c.external_id,
-    unique=True,
+    "ix_raw_records_status",
+    raw_records.c.status,
+    raw_records.c.received_at,
+    sqlite_where=_needs_attention,
+    postgresql_where=_needs_attention,
 )
-Index("ix_raw_records_status", raw_records.c.status, raw_records.c.received_at)
 Index("ix_raw_records_received", raw_records.c.received_at)
+_is_void = raw_records.c.voids.is_not(None)
 Index(
     "ix_raw_records_voids",
-    raw_records.c.vendor_id,
-    raw_records.c.protocol,
     raw_records.c.voids,
+    sqlite_where=_is_void,
+    postgresql_where=_is_void,
 )
 
 learners = Table(
@@ -357,7 +358,14 @@ observations = Table(
     Column("hints", JSON, nullable=False),  # competency URIs/ids found in the payload
     Column("aligned", Boolean, nullable=False),
 )
-Index("ix_observations_inbox", observations.c.aligned, observations.c.vendor_id)
+_unaligned = observations.c.aligned.is_(False)
+Index(
+    "ix_observations_inbox",
+    observations.c.vendor_id,
+    observations.c.activity_id,
+    sqlite_where=_unaligned,
+    postgresql_where=_unaligned,
+)
 
 evidence = Table(
     "evidence",
@@ -370,7 +378,7 @@ evidence = Table(
         nullable=False,
         index=True,
     ),
-    Column("raw_record_id", String(36), nullable=False, index=True),
+    Column("raw_record_id", String(36), nullable=False),
     Column("learner_id", String(36), ForeignKey("learners.id"), nullable=False),
     Column("shared_id", String(64), nullable=False),
     Column("competency_id", String(64), nullable=False),  # the item the rule aligned to
@@ -388,4 +396,3 @@ Index(
     evidence.c.shared_id,
     evidence.c.observed_at,
 )
-Index("ix_evidence_shared", evidence.c.shared_id)

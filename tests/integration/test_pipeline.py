@@ -216,6 +216,19 @@ def test_unusable_scores_are_kept_as_rejected_with_the_reason(
     assert _count(store, observations) == 0
 
 
+def test_an_adapter_bug_keeps_the_payload_marked(
+    store: Store, vendor: VendorContext
+) -> None:
+    payload = make_payload()
+    del payload["learner"]  # DictAdapter raises KeyError
+    [out] = _ingest(store, vendor, payload)
+    assert out.stored and out.status == "rejected"
+    assert (
+        out.detail is not None and "KeyError" in out.detail and "replay" in out.detail
+    )
+    assert _count(store, raw_records) == 1
+
+
 def test_voiding_retracts_evidence_whichever_arrives_first(
     store: Store, vendor: VendorContext
 ) -> None:

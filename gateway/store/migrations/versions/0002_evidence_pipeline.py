@@ -223,15 +223,18 @@ def upgrade() -> None:
     with op.batch_alter_table("raw_records", schema=None) as batch_op:
         batch_op.create_index("ix_raw_records_received", ["received_at"], unique=False)
         batch_op.create_index(
-            "ix_raw_records_status", ["status", "received_at"], unique=False
+            "ix_raw_records_status",
+            ["status", "received_at"],
+            unique=False,
+            sqlite_where=sa.text("status != 'processed'"),
+            postgresql_where=sa.text("status != 'processed'"),
         )
         batch_op.create_index(
-            "uq_raw_records_source",
-            ["vendor_id", "protocol", "external_id"],
-            unique=True,
-        )
-        batch_op.create_index(
-            "ix_raw_records_voids", ["vendor_id", "protocol", "voids"], unique=False
+            "ix_raw_records_voids",
+            ["voids"],
+            unique=False,
+            sqlite_where=sa.text("voids IS NOT NULL"),
+            postgresql_where=sa.text("voids IS NOT NULL"),
         )
 
     op.create_table(
@@ -313,7 +316,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("observations", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_observations_inbox", ["aligned", "vendor_id"], unique=False
+            "ix_observations_inbox",
+            ["vendor_id", "activity_id"],
+            unique=False,
+            sqlite_where=sa.text("aligned = false"),
+            postgresql_where=sa.text("aligned = false"),
         )
         batch_op.create_index(
             batch_op.f("ix_observations_learner_id"), ["learner_id"], unique=False
@@ -367,16 +374,10 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_evidence_observation_id"), ["observation_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_evidence_raw_record_id"), ["raw_record_id"], unique=False
-        )
-        batch_op.create_index("ix_evidence_shared", ["shared_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("evidence", schema=None) as batch_op:
-        batch_op.drop_index("ix_evidence_shared")
-        batch_op.drop_index(batch_op.f("ix_evidence_raw_record_id"))
         batch_op.drop_index(batch_op.f("ix_evidence_observation_id"))
         batch_op.drop_index("ix_evidence_learner_competency")
 
@@ -395,7 +396,6 @@ def downgrade() -> None:
     op.drop_table("alignments")
     with op.batch_alter_table("raw_records", schema=None) as batch_op:
         batch_op.drop_index("ix_raw_records_voids")
-        batch_op.drop_index("uq_raw_records_source")
         batch_op.drop_index("ix_raw_records_status")
         batch_op.drop_index("ix_raw_records_received")
 
