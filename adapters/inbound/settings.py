@@ -71,10 +71,9 @@ DEFAULT_IGNORED_VERBS = frozenset(
     }
 )
 
-# Caliper event types that can carry a score for a learner (caliper.md §5).
-DEFAULT_EVENT_TYPES = frozenset(
-    {"GradeEvent", "OutcomeEvent", "AssessmentEvent", "AssessmentItemEvent"}
-)
+# Caliper event types read by default (caliper.md §5): grades, and assessment submissions.
+# AssessmentItemEvent (one per item, never a score) is opt-in.
+DEFAULT_EVENT_TYPES = frozenset({"GradeEvent", "OutcomeEvent", "AssessmentEvent"})
 
 # xAPI Video Profile: `completed` there is engagement, not proficiency (xapi.md §12).
 DEFAULT_IGNORED_ACTIVITY_TYPES = frozenset(
