@@ -57,7 +57,9 @@ def read_csv_export(text: str, settings: VendorSettings) -> list[dict[str, str]]
     if not text.strip():
         raise InvalidPayload("The CSV export is empty; it needs a header row.")
     reader = csv.reader(
-        io.StringIO(text, newline=""), _delimiter(text, limits.delimiter)
+        io.StringIO(text, newline=""),
+        delimiter=_delimiter(text, limits.delimiter),
+        strict=True,
     )
     try:
         header = [name.strip() for name in next(reader)]
