@@ -78,6 +78,51 @@ def _inline(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+# Keys whose string value is the entity's own name or a term, never a reference.
+_NOT_REFERENCES = frozenset(
+    {"id", "@id", "@context", "type", "@type", "action", "profile", "identifier"}
+)
+
+
+def envelope_entities(data: Any) -> dict[str, Mapping[str, Any]]:
+    """The entity "describes" of an envelope's ``data`` (items without an action), by id."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for item in data if isinstance(data, list) else []:
+        if isinstance(item, Mapping) and "action" not in item:
+            item_id = entity_id(item)
+            if item_id is not None:
+                found[item_id] = item
+    return found
+
+
+def inline_entities(
+    event: Mapping[str, Any],
+    entities: Mapping[str, Mapping[str, Any]],
+    *,
+    depth: int = 3,
+) -> dict[str, Any]:
+    """A copy of ``event`` whose thinned references are replaced by known entities.
+
+    Caliper 1.2 §4: an entity may be sent as an IRI when it was described earlier or elsewhere in
+    the envelope. Pass the envelope's describes (:func:`envelope_entities`), plus any kept from
+    earlier envelopes; ``depth`` bounds how many references deep the copy goes.
+    """
+
+    def walk(value: Any, key: str | None, level: int) -> Any:
+        if isinstance(value, str):
+            if level > 0 and key not in _NOT_REFERENCES and value in entities:
+                return walk(entities[value], None, level - 1)
+            return value
+        if isinstance(value, Mapping):
+            return {k: walk(v, k, level) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key, level) for v in value]
+        return value
+
+    inlined: dict[str, Any] = walk(event, None, depth)
+    return inlined
+
+
 class CaliperAdapter:
     """Reads observations out of one Caliper event."""
 

@@ -285,3 +285,30 @@ def test_a_bad_event_time_is_rejected_and_nothing_is_voided() -> None:
     event["eventTime"] = "15/11/2016"
     with pytest.raises(AdapterRejected, match="eventTime"):
         observe(event)
+
+
+def test_thinned_references_resolve_against_the_envelope_describes() -> None:
+    from adapters.inbound.caliper import envelope_entities, inline_entities
+
+    data = load_json(CALIPER_V1P2 / "caliperEnvelopeMixedBatch.json")["data"]
+    entities = envelope_entities(data)
+    assert set(entities) == {
+        "https://example.edu/users/554433",
+        ASSESS + "?ver=v1p0",
+        "https://example.edu",
+        "https://example.edu/terms/201601/courses/7/sections/1",
+    }
+    graded = inline_entities(data[-1], entities)
+    assert (
+        data[-1]["object"]["assignee"] == "https://example.edu/users/554433"
+    )  # not mutated
+    assert graded["object"]["assignee"]["otherIdentifiers"][1]["identifier"] == (
+        "https://example.edu/users/554433"
+    )
+    (obs,) = observe(graded)
+    assert obs.learner == (*LEARNER, LearnerRef("email", "jane@example.edu"))
+    # The Score has its own maxScore; without it, the described Assessment's applies.
+    del graded["generated"]["maxScore"]
+    graded["generated"]["scoreGiven"] = 12.0
+    assert observe(graded)[0].score == pytest.approx(12 / 15)
+    assert inline_entities(data[-1], {}) == data[-1]
