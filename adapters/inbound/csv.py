@@ -139,13 +139,13 @@ def _read_score_cell(
     if cell is None:
         return None, False, None, None
     text = cell.strip()
+    word = text.casefold()
+    if scale.scale == "pass_fail" and word in PASS_WORDS | FAIL_WORDS:
+        return None, False, None, word in PASS_WORDS
     percent = text.endswith("%")
     number_text = text.rstrip("%").strip()
     if NUMBER.match(number_text):
         return float(number_text.replace(",", ".")), percent, None, None
-    word = text.casefold()
-    if scale.scale == "pass_fail" and word in PASS_WORDS | FAIL_WORDS:
-        return None, False, None, word in PASS_WORDS
     if scale.levels:
         return None, False, text, None
     raise AdapterRejected(f"The score {cell!r} is not a number.")

@@ -13,7 +13,8 @@ payload defines them, no extra identity rule, no rewriting. The sections::
                 negative, level_extension
     [learner]   group, identity {source, kind, home_page, identifier_type, pattern}, rewrite[]
     [activity]  rewrite[]          # [{pattern, replacement}], applied in order
-    [evidence]  kind, dok, weight, kind_by_activity[] {pattern, kind}, kind_by_verb {verb: kind}
+    [evidence]  kind, dok, weight, kind_by_activity[] {pattern, kind},
+                kind_by_verb {xAPI verb IRI or Caliper event type: kind}
     [filter]    verbs, ignore_verbs, event_types, ignore_activity_types
     [hints]     prefixes, extension_keys
     [csv]       delimiter, learner_columns {column: kind}, activity_column, score_column,

@@ -175,6 +175,10 @@ class XapiAdapter:
 
         result = _mapping(payload.get("result"))
         context = _mapping(payload.get("context"))
+        if not isinstance(result.get("score", {}), Mapping):
+            raise AdapterRejected(
+                "The statement's result.score is not an object (xAPI Data 2.4.5.1)."
+            )
         score = _mapping(result.get("score"))
         success = _optional_bool(result.get("success"), "result.success")
         completion = _optional_bool(result.get("completion"), "result.completion")

@@ -110,7 +110,11 @@ def test_number_and_percent_cells(cell: str, expected: float) -> None:
 
 def test_pass_fail_cells() -> None:
     vendor = settings({}, score={"scale": "pass_fail"})
-    for cell, score, success in (("Pass", 1.0, True), ("F", 0.0, False)):
+    for cell, score, success in (
+        ("Pass", 1.0, True),
+        ("F", 0.0, False),
+        ("1", 1.0, True),
+    ):
         (obs,) = ADAPTER.observe(
             {"learner_id": "u1", "activity_id": "a1", "score": cell}, vendor
         )

@@ -313,10 +313,11 @@ def test_bare_raw_uses_the_vendor_scale() -> None:
         ({"raw": 5, "min": 10, "max": 10}, "less than its max"),
         ({"scaled": "0.5"}, "not a number"),
         ({"raw": True, "max": 2}, "not a number"),
+        (85, "not an object"),
     ],
 )
 def test_out_of_range_and_unparsable_scores_are_rejected(
-    score: dict[str, Any], match: str
+    score: Any, match: str
 ) -> None:
     with pytest.raises(AdapterRejected, match=match):
         observe(make_statement(result={"score": score}))
