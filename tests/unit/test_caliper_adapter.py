@@ -312,3 +312,37 @@ def test_thinned_references_resolve_against_the_envelope_describes() -> None:
     graded["generated"]["scoreGiven"] = 12.0
     assert observe(graded)[0].score == pytest.approx(12 / 15)
     assert inline_entities(data[-1], {}) == data[-1]
+
+
+def test_entity_describes_are_not_events() -> None:
+    entities = sorted(CALIPER_V1P2.glob("caliperEntity*.json"))
+    assert len(entities) > 40
+    for path in entities:
+        assert observe(load_json(path)) == [], path.name
+
+
+def test_malformed_fixtures_never_crash_the_adapter() -> None:
+    # The endpoint rejects these before the adapter sees them; if one slips through (replay of
+    # an old record), the adapter must answer [] or AdapterRejected, never crash.
+    outcomes = {"observed": 0, "nothing": 0, "rejected": 0}
+    everything = parse_vendor_settings(
+        {
+            "filter": {
+                "event_types": ["GradeEvent", "AssessmentEvent", "AssessmentItemEvent"]
+            }
+        },
+        vendor_name="v",
+    )
+    for path in sorted((CALIPER_V1P2 / "commonErrorFixtures").glob("*.json")):
+        try:
+            item = load_json(path)
+        except ValueError:
+            continue  # caliperEntity-BadJson.json is not JSON at all
+        try:
+            outcomes["observed" if observe(item, everything) else "nothing"] += 1
+        except AdapterRejected:
+            outcomes["rejected"] += 1
+    # Only 2 of the 277 JSON error fixtures are score-relevant events: a GradeEvent whose
+    # object is not an Attempt (rejected: no assignee) and an AssessmentItemEvent whose
+    # generated entity has the wrong type (a submission: the Response is not read).
+    assert outcomes == {"observed": 1, "nothing": 275, "rejected": 1}
