@@ -170,7 +170,11 @@ class XapiAdapter:
         if not settings.filter.counts_verb(verb_id):
             return []
         definition = _mapping(obj.get("definition"))
-        if definition.get("type") in settings.filter.ignore_activity_types:
+        activity_type = definition.get("type")
+        if (
+            isinstance(activity_type, str)
+            and activity_type in settings.filter.ignore_activity_types
+        ):
             return []
 
         result = _mapping(payload.get("result"))

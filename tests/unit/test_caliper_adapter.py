@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adapters.inbound.caliper import CaliperAdapter
 from adapters.inbound.settings import VendorSettings, parse_vendor_settings
@@ -346,3 +348,87 @@ def test_malformed_fixtures_never_crash_the_adapter() -> None:
     # object is not an Attempt (rejected: no assignee) and an AssessmentItemEvent whose
     # generated entity has the wrong type (a submission: the Response is not read).
     assert outcomes == {"observed": 1, "nothing": 275, "rejected": 1}
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 200)
+    | st.floats(-2, 200)
+    | st.sampled_from(
+        ["", "x", "https://example.edu/users/1", "Person", "CaseItemUri"]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                ["id", "type", "identifier", "identifierType", "name", "x"]
+            ),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=8,
+)
+
+
+def maybe(**fields: Any) -> Any:
+    return st.fixed_dictionaries({}, optional=fields)
+
+
+FUZZED = parse_vendor_settings(
+    {
+        "learner": {
+            "identity": {
+                "source": "other_identifier",
+                "identifier_type": "SisSourcedId",
+            }
+        },
+        "score": {"level_extension": "lvl", "levels": {"A": 1.0}},
+        "hints": {"extension_keys": ["lvl"]},
+        "filter": {"event_types": ["GradeEvent", "OutcomeEvent", "AssessmentEvent"]},
+    },
+    vendor_name="f",
+)
+entities = json_values | maybe(
+    id=json_values,
+    type=json_values,
+    maxScore=json_values,
+    learningObjectives=json_values,
+    otherIdentifiers=json_values,
+    isPartOf=json_values,
+    extensions=json_values,
+)
+events = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["GradeEvent", "OutcomeEvent", "AssessmentEvent"]),
+        "action": st.sampled_from(["Graded", "Submitted"]),
+    },
+    optional={
+        "actor": entities,
+        "object": json_values
+        | maybe(id=json_values, assignee=entities, actor=entities, assignable=entities),
+        "generated": json_values
+        | maybe(
+            scoreGiven=json_values,
+            maxScore=json_values,
+            totalScore=json_values,
+            extensions=json_values | maybe(lvl=json_values),
+        ),
+        "eventTime": json_values,
+        "extensions": json_values,
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(event=events)
+def test_any_shape_gives_a_list_or_a_reason(event: dict[str, Any]) -> None:
+    for vendor in (STANDARD, FUZZED):
+        try:
+            found = observe(event, vendor)
+        except AdapterRejected as exc:
+            assert exc.reason.endswith(".")
+        else:
+            assert all(o.score is None or 0 <= o.score <= 1 for o in found)
+            assert all(o.learner and o.activity_id for o in found)

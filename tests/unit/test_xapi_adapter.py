@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adapters.inbound.settings import VendorSettings, parse_vendor_settings
 from adapters.inbound.xapi import XapiAdapter
@@ -540,3 +542,92 @@ def test_offset_is_kept_as_the_same_instant() -> None:
 
 def test_fixture_folder_is_where_ci_expects_it() -> None:
     assert Path(XAPI_SPEC, "data-01-example.json").is_file()
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 200)
+    | st.floats(-2, 200)
+    | st.sampled_from(
+        ["", "mailto:a@b.example", "2024-01-01T00:00:00Z", "x", "/CFItems/1"]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["id", "objectType", "name", "x"]), children, max_size=3
+        )
+    ),
+    max_leaves=8,
+)
+
+
+def maybe(**fields: Any) -> Any:
+    return st.fixed_dictionaries({}, optional=fields)
+
+
+FUZZ_EXT = "https://vendor.example/ext"
+FUZZED = parse_vendor_settings(
+    {
+        "learner": {"group": "members", "identity": {"source": "account_name"}},
+        "score": {"level_extension": FUZZ_EXT, "levels": {"A": 1.0}},
+        "hints": {"extension_keys": [FUZZ_EXT]},
+    },
+    vendor_name="f",
+)
+statements = st.fixed_dictionaries(
+    {
+        "actor": st.fixed_dictionaries(
+            {"mbox": st.just("mailto:a@b.example")},
+            optional={
+                "objectType": st.sampled_from(["Agent", "Group"]) | json_values,
+                "member": json_values,
+                "account": json_values | maybe(homePage=json_values, name=json_values),
+                "mbox_sha1sum": json_values,
+                "openid": json_values,
+                "name": json_values,
+            },
+        ),
+        "verb": st.fixed_dictionaries(
+            {"id": st.sampled_from([ADL + "passed", ADL + "completed", "http://x/v"])}
+        ),
+        "object": st.fixed_dictionaries(
+            {"id": st.just("http://x/a")},
+            optional={
+                "objectType": st.just("Activity") | json_values,
+                "definition": json_values
+                | maybe(type=json_values, extensions=json_values),
+            },
+        ),
+        "result": json_values
+        | maybe(
+            score=json_values
+            | maybe(
+                scaled=json_values, raw=json_values, min=json_values, max=json_values
+            ),
+            success=json_values,
+            completion=json_values,
+            extensions=json_values | maybe(**{FUZZ_EXT: json_values}),
+        ),
+        "context": json_values
+        | maybe(
+            contextActivities=json_values
+            | maybe(parent=json_values, category=json_values),
+            extensions=json_values | maybe(**{FUZZ_EXT: json_values}),
+        ),
+        "timestamp": json_values,
+    }
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(statement=statements)
+def test_any_shape_gives_a_list_or_a_reason(statement: dict[str, Any]) -> None:
+    for vendor in (STANDARD, FUZZED):
+        try:
+            found = observe(statement, vendor)
+        except AdapterRejected as exc:
+            assert exc.reason.endswith(".")
+        else:
+            assert all(o.score is None or 0 <= o.score <= 1 for o in found)
+            assert all(o.learner and o.activity_id == "http://x/a" for o in found)
