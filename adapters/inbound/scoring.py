@@ -212,20 +212,35 @@ def finish_refs(
     return tuple(out)
 
 
-def extension_hints(settings: VendorSettings, *extensions: Any) -> list[str]:
-    """Values under the vendor's configured hint keys in extension maps (string or list)."""
+def _hint_values(value: Any) -> list[str]:
+    """Strings in an extension value: a string, an object's id/uri/identifier, or a list."""
     found: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, Mapping):
+            item = item.get("id") or item.get("uri") or item.get("identifier")
+        if isinstance(item, str) and item.strip():
+            found.append(item.strip())
+    return found
+
+
+def extension_hints(settings: VendorSettings, *extensions: Any) -> list[str]:
+    """Competency hints in extension maps.
+
+    Every value under one of the vendor's ``hints.extension_keys`` counts; under any other key,
+    only values that look like CASE item URIs (``HintSettings.is_case_uri``).
+    """
+    found: list[str] = []
+    keys = settings.hints.extension_keys
     for ext in extensions:
         if not isinstance(ext, Mapping):
             continue
-        for key in settings.hints.extension_keys:
-            value = ext.get(key)
-            values = value if isinstance(value, list) else [value]
-            for item in values:
-                if isinstance(item, Mapping):
-                    item = item.get("id") or item.get("uri") or item.get("identifier")
-                if isinstance(item, str) and item.strip():
-                    found.append(item.strip())
+        for key in keys:
+            found.extend(_hint_values(ext.get(key)))
+        for key, value in ext.items():
+            if key not in keys:
+                found.extend(
+                    v for v in _hint_values(value) if settings.hints.is_case_uri(v)
+                )
     return found
 
 

@@ -207,9 +207,8 @@ class XapiAdapter:
                 "masteryScore",
             )
             if mastery is not None:
-                success = (
-                    scaled >= mastery
-                )  # cmi5 §9.6.2: passed means scaled ≥ masteryScore
+                # cmi5 §9.6.2: passed means scaled ≥ masteryScore.
+                success = scaled >= mastery
         normalized = normalize_score(
             settings.score,
             scaled=scaled,

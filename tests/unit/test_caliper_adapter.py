@@ -432,3 +432,9 @@ def test_any_shape_gives_a_list_or_a_reason(event: dict[str, Any]) -> None:
         else:
             assert all(o.score is None or 0 <= o.score <= 1 for o in found)
             assert all(o.learner and o.activity_id for o in found)
+
+
+def test_case_uris_in_event_extensions_are_hints_by_default() -> None:
+    event = event_file("caliperEventGradeGraded.json")
+    event["extensions"] = {"alignedTo": CF_ITEM, "other": "https://example.edu/x"}
+    assert observe(event)[0].hints == (CF_ITEM,)

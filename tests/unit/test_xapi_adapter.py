@@ -631,3 +631,18 @@ def test_any_shape_gives_a_list_or_a_reason(statement: dict[str, Any]) -> None:
         else:
             assert all(o.score is None or 0 <= o.score <= 1 for o in found)
             assert all(o.learner and o.activity_id == "http://x/a" for o in found)
+
+
+def test_case_uris_under_any_extension_key_are_hints() -> None:
+    cf_item = (
+        "https://case.example.org/uri/CFItems/6b9bf846-d7cc-11e8-824f-0242ac160002"
+    )
+    statement = make_statement(
+        result={
+            "score": {"scaled": 0.5},
+            "extensions": {
+                "https://other.example/aligned": [{"id": cf_item}, "6.EE.A.1"]
+            },
+        }
+    )
+    assert only(statement).hints == (cf_item,)
