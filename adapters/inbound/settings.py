@@ -680,3 +680,10 @@ def load_vendor_settings_file(path: str | Path) -> tuple[str, VendorSettings]:
         return vendor_name, parse_vendor_settings(data, vendor_name=vendor_name)
     except InvalidPayload as exc:
         raise InvalidPayload(f"{path.name}: {exc.detail}") from None
+
+
+def load_vendor_settings_dir(folder: str | Path) -> dict[str, VendorSettings]:
+    """Every ``*.toml`` in ``folder`` (e.g. ``config/vendors``), by vendor name."""
+    return dict(
+        load_vendor_settings_file(path) for path in sorted(Path(folder).glob("*.toml"))
+    )

@@ -20,6 +20,7 @@ from adapters.inbound.settings import (
     DEFAULT_IGNORED_VERBS,
     ScoreSettings,
     VendorSettings,
+    load_vendor_settings_dir,
     load_vendor_settings_file,
     parse_vendor_settings,
 )
@@ -57,6 +58,13 @@ def test_every_vendor_file_parses() -> None:
         name, settings = load_vendor_settings_file(path)
         assert name == path.stem == settings.vendor_name
         assert settings.protocol in ("xapi", "caliper", "csv")
+
+
+def test_the_vendor_folder_loads_by_name(tmp_path: Path) -> None:
+    vendors = load_vendor_settings_dir(REPO / "config" / "vendors")
+    assert sorted(vendors) == [p.stem for p in VENDOR_FILES]
+    assert vendors["brightpath"].score.points_max == 4.0
+    assert load_vendor_settings_dir(tmp_path) == {}
 
 
 def test_acme_math_reads_percent_raw_scores_and_the_sis_id() -> None:
