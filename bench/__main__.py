@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench_auth",)
+BENCHES = ("bench_auth", "bench_case_import")
 
 
 def main(names: list[str]) -> None:
