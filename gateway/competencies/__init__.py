@@ -374,7 +374,7 @@ def _import(
 
     item_stats = _write_items(conn, parsed, types, tick)
     assoc_stats = _write_associations(conn, parsed, tick)
-    changes = _recompute_shared_ids(conn, item_stats.previous_ids)
+    changes = _recompute_shared_ids(conn, item_stats.new_ids)
     if progress is not None:
         progress(total, total)
     return ImportReport(
@@ -429,7 +429,7 @@ class _ItemStats:
     unchanged: int = 0
     archived: int = 0
     skipped: tuple[ImportWarning, ...] = ()
-    previous_ids: set[str] = field(default_factory=set)
+    new_ids: set[str] = field(default_factory=set)
 
 
 def _item_row(
@@ -475,7 +475,6 @@ def _write_items(
             select(competencies).where(competencies.c.framework_id == fw_id)
         ).mappings()
     }
-    stats.previous_ids = set(stored)
     parents = parsed.parents()
     # CASE replacedBy: origin superseded by destination; evidence migrates forward.
     replaced = {
@@ -527,6 +526,7 @@ def _write_items(
             vanished,
         )
     stats.created = len(new_rows)
+    stats.new_ids = {row["id"] for row in new_rows}
     stats.updated = len(changed_rows)
     stats.archived = len(vanished)
     return stats
@@ -593,7 +593,7 @@ def _write_associations(
 
 
 def _recompute_shared_ids(
-    conn: Connection, previous_ids: set[str]
+    conn: Connection, new_ids: set[str]
 ) -> dict[str, tuple[str, str]]:
     """Give every crosswalk component (exactMatchOf, isTranslationOf) its smallest member id.
 
@@ -658,7 +658,7 @@ def _recompute_shared_ids(
         new = find(ident)
         if new != old:
             updates.append({"b_id": ident, "new_shared": new})
-            if ident in previous_ids:
+            if ident not in new_ids:
                 changes[ident] = (old, new)
     for chunk in _chunks(updates, BATCH):
         conn.execute(
