@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union,
     update,
 )
@@ -65,6 +66,9 @@ __all__ = [
 
 Progress = Callable[[int, int], None]
 BATCH = 2000  # rows per executemany; also how often progress is reported
+_IMPORT_LOCK_ID = (
+    0xCA5E1  # any fixed number: serializes framework imports on PostgreSQL
+)
 _IN_CHUNK = 500  # bound parameters per IN list (SQLite and PostgreSQL both take this)
 
 # Columns compared to decide whether a stored competency changed (shared_id is derived).
@@ -309,6 +313,12 @@ def import_package(
     parsed = parse_package(data)
     types = tuple(competency_item_types) if competency_item_types is not None else None
     with store.write() as conn:
+        if conn.dialect.name == "postgresql":
+            # Crosswalks span frameworks: one import at a time sees every committed link.
+            # (SQLite's write transaction already holds the database lock from BEGIN.)
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(:id)"), {"id": _IMPORT_LOCK_ID}
+            )
         return _import(conn, parsed, source_url, types, progress)
 
 
@@ -340,9 +350,11 @@ def _import(
         .mappings()
         .first()
     )
-    if types is None and existing_fw is not None:
-        stored = existing_fw["competency_item_types"]
-        types = tuple(stored) if stored is not None else None
+    if existing_fw is not None:
+        # A re-import keeps what the first import was told unless told otherwise.
+        if types is None and existing_fw["competency_item_types"] is not None:
+            types = tuple(existing_fw["competency_item_types"])
+        source_url = source_url or existing_fw["source_url"]
     _check_ownership(conn, parsed)
 
     fw_values = {
@@ -392,7 +404,7 @@ def _import(
         framework_created=existing_fw is None,
         framework_updated=fw_updated,
         warnings=parsed.warnings,
-        skipped=item_stats.skipped,
+        skipped=parsed.skipped,
         shared_id_changes=changes,
     )
 
@@ -428,7 +440,6 @@ class _ItemStats:
     updated: int = 0
     unchanged: int = 0
     archived: int = 0
-    skipped: tuple[ImportWarning, ...] = ()
     new_ids: set[str] = field(default_factory=set)
 
 
@@ -819,8 +830,11 @@ def search_competencies(
     if framework_id is not None:
         stmt = stmt.where(competencies.c.framework_id == framework_id.strip().lower())
     rank = sql_case((prefix, literal(0)), else_=literal(1))
+    no_code = sql_case(
+        (competencies.c.human_coding_scheme.is_(None), literal(1)), else_=literal(0)
+    )
     stmt = stmt.order_by(
-        rank, competencies.c.human_coding_scheme, competencies.c.id
+        rank, no_code, competencies.c.human_coding_scheme, competencies.c.id
     ).limit(limit)
     with store.read() as conn:
         return [_competency(row) for row in conn.execute(stmt)]
@@ -868,43 +882,37 @@ def get_competency(store: Store, competency_id: str) -> CompetencyDetail:
                 ),
             )
         ).all()
-        before_refs = [
-            r.origin_id
-            for r in links
-            if r.destination_id == comp.id or r.destination_uri == comp.uri
-        ]
-        after_refs = [
-            r.destination_id
-            for r in links
-            if r.origin_id == comp.id or r.origin_uri == comp.uri
-        ]
-        uris = {r.origin_id: r.origin_uri for r in links} | {
-            r.destination_id: r.destination_uri for r in links
-        }
-        resolved = resolve_competency_refs(
-            conn, [*before_refs, *after_refs, *(u for u in uris.values() if u)]
-        )
-
-        def ids_of(refs: list[str]) -> list[str]:
-            out: list[str] = []
-            for ref in refs:
-                hit = resolved.get(ref) or resolved.get(uris.get(ref) or "")
-                if hit and hit not in out:
-                    out.append(hit)
-            return out
-
-        wanted = ids_of(before_refs) + ids_of(after_refs)
+        before: list[str] = []  # refs (id, then uri) of what precedes this one
+        after: list[str] = []
+        for link in links:
+            if link.destination_id == comp.id or link.destination_uri == comp.uri:
+                before += [link.origin_id, link.origin_uri]
+            if link.origin_id == comp.id or link.origin_uri == comp.uri:
+                after += [link.destination_id, link.destination_uri]
+        resolved = resolve_competency_refs(conn, [*before, *after])
+        wanted = {resolved[ref] for ref in [*before, *after] if ref in resolved}
         found = {
             r.id: _competency(r)
             for r in conn.execute(
-                select(*_COMPETENCY_COLUMNS).where(competencies.c.id.in_(wanted))
+                select(*_COMPETENCY_COLUMNS).where(
+                    competencies.c.id.in_(sorted(wanted))
+                )
             )
         }
+
+    def pick(refs: list[str]) -> tuple[Competency, ...]:
+        ids: dict[str, None] = {}
+        for id_ref, uri_ref in zip(refs[::2], refs[1::2], strict=True):
+            hit = resolved.get(id_ref) or resolved.get(uri_ref)
+            if hit is not None and hit in found:
+                ids[hit] = None
+        return tuple(found[i] for i in ids)
+
     return CompetencyDetail(
         competency=comp,
         shared_members=tuple(peers),
-        prerequisites=tuple(found[i] for i in ids_of(before_refs) if i in found),
-        successors=tuple(found[i] for i in ids_of(after_refs) if i in found),
+        prerequisites=pick(before),
+        successors=pick(after),
     )
 
 

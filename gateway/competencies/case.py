@@ -41,6 +41,8 @@ CROSSWALK_TYPES = frozenset({"exactMatchOf", "isTranslationOf"})
 _UUID_1_0 = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 )
+ID_MAX = 64  # width of the id columns (a UUID is 36)
+LINK_ID_MAX = 200  # width of association endpoint ids (LinkGenURI need not be a UUID)
 # Namespace for identifiers Tessera derives for associations that came without one.
 _ASSOCIATION_NS = uuid.UUID("6f1d7c52-3c0e-4c55-9d0b-6a3f4e0c2b11")
 
@@ -184,6 +186,9 @@ class ParsedPackage:
     items: tuple[CaseItem, ...]
     associations: tuple[CaseAssociation, ...]
     warnings: tuple[ImportWarning, ...]
+    skipped: tuple[
+        ImportWarning, ...
+    ] = ()  # parts of the package Tessera does not store
 
     def parents(self) -> dict[str, tuple[str | None, int | None]]:
         """Each item's (parent id, sequence) from its first isChildOf (CASE: the hierarchy).
@@ -221,17 +226,33 @@ class _Parser:
             )
         return value
 
-    def optional_str(self, obj: Mapping[str, Any], key: str, path: str) -> str | None:
+    def optional_str(
+        self, obj: Mapping[str, Any], key: str, path: str, limit: int | None = None
+    ) -> str | None:
         value = obj.get(key)
-        if value is None or isinstance(value, str):
-            return value
-        if isinstance(value, int | float):
-            return str(value)
-        self.warn(f"{path}.{key}", f"{key} is not a string; it was ignored.")
-        return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        if value is not None and not isinstance(value, str):
+            self.warn(f"{path}.{key}", f"{key} is not a string; it was ignored.")
+            return None
+        if value is not None and limit is not None and len(value) > limit:
+            self.warn(
+                f"{path}.{key}",
+                f"{key} is longer than {limit} characters; it is stored cut to {limit} "
+                "(the raw JSON keeps it whole).",
+            )
+            return value[:limit]
+        return value
 
-    def identifier(self, obj: Mapping[str, Any], path: str, what: str) -> str:
+    def identifier(
+        self, obj: Mapping[str, Any], path: str, what: str, limit: int = ID_MAX
+    ) -> str:
         value = self.required_str(obj, "identifier", path, what).strip().lower()
+        if len(value) > limit:
+            raise InvalidPayload(
+                f"{what} at {path} has an identifier of {len(value)} characters; Tessera "
+                f"keys hold at most {limit} (a CASE UUID has 36). Nothing was imported."
+            )
         if not _UUID_1_0.match(value):
             self.warn(
                 f"{path}.identifier",
@@ -283,6 +304,11 @@ def _link(
         )
     ident = parser.required_str(link, "identifier", where, "The node link")
     uri = parser.required_str(link, "uri", where, "The node link")
+    if len(ident.strip()) > LINK_ID_MAX:
+        raise InvalidPayload(
+            f"The node link at {where} has an identifier longer than {LINK_ID_MAX} "
+            "characters, which Tessera cannot key. Nothing was imported."
+        )
     return ident.strip().lower(), uri
 
 
@@ -332,9 +358,9 @@ def _parse_document(raw: Any, parser: _Parser) -> CaseDocument:
         title=title,
         creator=parser.optional_str(raw, "creator", path),
         publisher=parser.optional_str(raw, "publisher", path),
-        version=parser.optional_str(raw, "version", path),
-        language=parser.optional_str(raw, "language", path),
-        adoption_status=parser.optional_str(raw, "adoptionStatus", path),
+        version=parser.optional_str(raw, "version", path, 200),
+        language=parser.optional_str(raw, "language", path, 32),
+        adoption_status=parser.optional_str(raw, "adoptionStatus", path, 64),
         last_change=parser.last_change(raw, path),
         package_uri=package_uri if isinstance(package_uri, str) else None,
         raw=dict(raw),
@@ -363,12 +389,12 @@ def _parse_item(raw: Any, path: str, parser: _Parser) -> CaseItem:
         identifier=ident,
         uri=uri,
         full_statement=statement,  # CASE 1.1: String, so whitespace is kept as given
-        human_coding_scheme=parser.optional_str(raw, "humanCodingScheme", path),
+        human_coding_scheme=parser.optional_str(raw, "humanCodingScheme", path, 200),
         abbreviated_statement=parser.optional_str(raw, "abbreviatedStatement", path),
-        item_type=parser.optional_str(raw, "CFItemType", path),
+        item_type=parser.optional_str(raw, "CFItemType", path, 200),
         education_level=education,
-        list_enumeration=parser.optional_str(raw, "listEnumeration", path),
-        language=parser.optional_str(raw, "language", path),
+        list_enumeration=parser.optional_str(raw, "listEnumeration", path, 64),
+        language=parser.optional_str(raw, "language", path, 32),
         last_change=parser.last_change(raw, path),
         raw=dict(raw),
     )
@@ -553,4 +579,38 @@ def parse_package(data: Any) -> ParsedPackage:
         items=tuple(items),
         associations=tuple(associations),
         warnings=tuple(parser.warnings),
+        skipped=_skipped(data),
     )
+
+
+def _skipped(data: Mapping[str, Any]) -> tuple[ImportWarning, ...]:
+    """What a package carries that the import does not store, each with the reason."""
+    out: list[ImportWarning] = []
+    rubrics = data.get("CFRubrics")
+    if isinstance(rubrics, list) and rubrics:
+        out.append(
+            ImportWarning(
+                "$.CFRubrics",
+                f"{len(rubrics)} CFRubric(s) not imported: Tessera does not store rubrics "
+                "yet.",
+            )
+        )
+    definitions = data.get("CFDefinitions")
+    if isinstance(definitions, Mapping):
+        for key, value in definitions.items():
+            if isinstance(value, list) and value:
+                out.append(
+                    ImportWarning(
+                        f"$.CFDefinitions.{key}",
+                        f"{len(value)} {key} not stored as such: items keep the names and "
+                        "URIs they reference.",
+                    )
+                )
+    if data.get("extensions"):
+        out.append(
+            ImportWarning(
+                "$.extensions",
+                "package-level extensions are not stored; those on each object are.",
+            )
+        )
+    return tuple(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ TIMEOUT = (10.0, 60.0)  # connect, read (seconds)
 MAX_BYTES = 100 * 1024 * 1024
 USER_AGENT = f"Tessera/{__version__}"
 _MAX_HOPS = 3  # CFDocument -> CFPackageURI -> ... (a loop stops here)
+_DOCUMENT_PATH = re.compile(r"(/ims/case/(v1p0|v1p1))/CFDocuments/([^/?#]+?)(\.json)?$")
 
 
 def load_package_source(
@@ -34,7 +36,7 @@ def load_package_source(
         url = path_or_url
         for _ in range(_MAX_HOPS):
             data = _get_json(session, url)
-            package_url = _package_link(data)
+            package_url = _package_link(data, url)
             if package_url is None or package_url == url:
                 return data, url
             url = package_url
@@ -47,13 +49,19 @@ def load_package_source(
             session.close()
 
 
-def _package_link(data: Any) -> str | None:
-    """CFPackageURI.uri when ``data`` is a bare CFDocument rather than a package."""
+def _package_link(data: Any, url: str) -> str | None:
+    """Where the package is when ``data`` is a bare CFDocument rather than a package.
+
+    CFPackageURI.uri first; otherwise the provider path ``.../CFDocuments/{id}`` becomes
+    ``.../CFPackages/{id}`` (CASE 1.0/1.1 REST binding, same base path).
+    """
     if not isinstance(data, Mapping) or "CFDocument" in data:
         return None
     link = data.get("CFPackageURI")
     if isinstance(link, Mapping) and isinstance(link.get("uri"), str):
         return str(link["uri"])
+    if "identifier" in data and _DOCUMENT_PATH.search(url):
+        return _DOCUMENT_PATH.sub(r"\1/CFPackages/\3", url, count=1)
     return None
 
 

@@ -123,3 +123,23 @@ def test_an_unreachable_host_is_upstream_unavailable() -> None:
     with requests.Session() as session:
         with pytest.raises(UpstreamUnavailable, match="Could not reach"):
             load_package_source("http://127.0.0.1:9/CFPackages/x", http=session)
+
+
+def test_a_cfdocument_without_package_uri_falls_back_to_the_provider_path(
+    httpserver: HTTPServer,
+) -> None:
+    package = real_package(ACT)
+    document = dict(package["CFDocument"])
+    del document["CFPackageURI"]
+    ident = document["identifier"]
+    httpserver.expect_request(f"/ims/case/v1p0/CFDocuments/{ident}").respond_with_json(
+        document
+    )
+    httpserver.expect_request(f"/ims/case/v1p0/CFPackages/{ident}").respond_with_json(
+        package
+    )
+    data, source = load_package_source(
+        httpserver.url_for(f"/ims/case/v1p0/CFDocuments/{ident}")
+    )
+    assert source == httpserver.url_for(f"/ims/case/v1p0/CFPackages/{ident}")
+    assert len(data["CFItems"]) == 28

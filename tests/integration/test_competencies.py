@@ -310,3 +310,11 @@ def test_progress_reaches_the_total(store: Store) -> None:
     import_package(store, make_package("p"), progress=lambda d, t: seen.append((d, t)))
     assert seen and seen[-1] == (8, 8)
     assert all(d <= t for d, t in seen)
+
+
+def test_a_file_reimport_keeps_the_url_it_was_first_fetched_from(store: Store) -> None:
+    package = make_package("s")
+    import_package(store, package, source_url="https://case.example.org/p")
+    again = import_package(store, package)
+    assert not again.changed
+    assert list_frameworks(store)[0].source_url == "https://case.example.org/p"

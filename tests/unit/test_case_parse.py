@@ -4,7 +4,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from gateway.competencies.case import parse_package
@@ -265,10 +265,8 @@ def test_any_back_edge_in_a_forest_is_a_cycle(
     tree: dict[str, list[str]], data: st.DataObject
 ) -> None:
     parent_of = {c: p for p, codes in tree.items() for c in codes if p}
-    deep = [c for c in parent_of]
-    if not deep:
-        return
-    child = data.draw(st.sampled_from(deep))
+    assume(parent_of)
+    child = data.draw(st.sampled_from(sorted(parent_of)))
     ancestors = []
     node = child
     while node in parent_of:
@@ -289,3 +287,25 @@ def test_item_builder_defaults_are_a_valid_item() -> None:
     package["CFItems"] = [make_item(uid("lonely"))]
     parsed = parse_package(package)
     assert parsed.items[0].human_coding_scheme is not None and parsed.parents() == {}
+
+
+def test_what_is_not_stored_is_listed_as_skipped() -> None:
+    package = real_package(SMARTER_BALANCED)
+    package["CFRubrics"] = [{"identifier": uid("rubric")}]
+    skipped = {s.path: s.message for s in parse_package(package).skipped}
+    assert "1 CFRubric(s) not imported" in skipped["$.CFRubrics"]
+    assert "13 CFItemTypes" in skipped["$.CFDefinitions.CFItemTypes"]
+
+
+def test_over_long_values_are_cut_or_refused() -> None:
+    package = make_package("p", {"": ["A"]})
+    package["CFItems"][0]["humanCodingScheme"] = "H" * 250
+    parsed = parse_package(package)
+    assert parsed.items[0].human_coding_scheme == "H" * 200
+    assert parsed.items[0].raw["humanCodingScheme"] == "H" * 250
+    assert any(w.path == "$.CFItems[0].humanCodingScheme" for w in parsed.warnings)
+    package["CFItems"][0]["identifier"] = "x" * 65
+    with pytest.raises(
+        InvalidPayload, match=r"\$\.CFItems\[0\] has an identifier of 65"
+    ):
+        parse_package(package)
