@@ -792,14 +792,20 @@ def competency_tree(store: Store, framework_id: str) -> list[TreeNode]:
         seq = c.sequence
         return (seq is None, seq or 0, c.human_coding_scheme or "", c.id)
 
-    def build(key: str | None) -> tuple[TreeNode, ...]:
-        # Iterative depth would be nicer for very deep trees; CASE trees are a few levels.
-        return tuple(
-            TreeNode(comp, build(comp.id))
+    # Children before parents, without recursion: a deep framework cannot overflow the stack.
+    visit: list[str | None] = []
+    stack: list[str | None] = [None]
+    while stack:
+        key = stack.pop()
+        visit.append(key)
+        stack.extend(comp.id for comp in children.get(key, []))
+    built: dict[str | None, tuple[TreeNode, ...]] = {}
+    for key in reversed(visit):
+        built[key] = tuple(
+            TreeNode(comp, built[comp.id])
             for comp in sorted(children.get(key, []), key=order)
         )
-
-    return list(build(None))
+    return list(built[None])
 
 
 def _like_escape(text: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from gateway.competencies import (
     competency_tree,
@@ -318,3 +318,57 @@ def test_a_file_reimport_keeps_the_url_it_was_first_fetched_from(store: Store) -
     again = import_package(store, package)
     assert not again.changed
     assert list_frameworks(store)[0].source_url == "https://case.example.org/p"
+
+
+def test_a_crosswalk_link_resolves_by_uri_when_the_identifier_differs(
+    store: Store,
+) -> None:
+    x = make_package("x", {"": ["A"]})
+    y = make_package("y", {"": ["A"]})
+    ya = item_id("y", "A")
+    x["CFAssociations"].append(
+        make_association(
+            "exactMatchOf",
+            item_id("x", "A"),
+            "y-local-code-a",  # a LinkGenURI identifier need not be the CFItem's
+            dest_uri=f"https://case.example.org/CFItems/{ya}",
+        )
+    )
+    import_package(store, x)
+    assert _rows(store)[item_id("x", "A")]["shared_id"] == item_id("x", "A")
+    import_package(store, y)
+    rows = _rows(store)
+    assert rows[item_id("x", "A")]["shared_id"] == rows[ya]["shared_id"]
+    assert rows[ya]["shared_id"] == min(item_id("x", "A"), ya)
+
+
+def test_resolving_a_batch_of_refs_takes_at_most_two_queries(store: Store) -> None:
+    package = make_package("q", {"": [f"C{n}" for n in range(300)]})
+    import_package(store, package)
+    refs = [i["identifier"].upper() for i in package["CFItems"][:150]]
+    refs += [i["uri"] for i in package["CFItems"][150:]]
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        with store.read() as conn:
+            found = resolve_competency_refs(conn, refs)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    assert len(found) == 300
+    assert len([s for s in statements if "competencies" in s]) <= 2
+
+
+def test_a_deep_chain_builds_a_tree_without_recursion_limits(store: Store) -> None:
+    depth = 1200
+    tree = {"": ["L0"]} | {f"L{n}": [f"L{n + 1}"] for n in range(depth - 1)}
+    report = import_package(store, make_package("deep", tree))
+    node = competency_tree(store, report.framework_id)[0]
+    seen = 1
+    while node.children:
+        node = node.children[0]
+        seen += 1
+    assert seen == depth and node.competency.human_coding_scheme == f"L{depth - 1}"
