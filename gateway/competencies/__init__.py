@@ -70,6 +70,7 @@ _IMPORT_LOCK_ID = (
     0xCA5E1  # any fixed number: serializes framework imports on PostgreSQL
 )
 _IN_CHUNK = 500  # bound parameters per IN list (SQLite and PostgreSQL both take this)
+_OWNER_CHUNK = 5000  # ids per ownership check (SQLite >= 3.32 allows 32766 parameters)
 
 # Columns compared to decide whether a stored competency changed (shared_id is derived).
 _ITEM_COLUMNS = (
@@ -355,7 +356,6 @@ def _import(
         if types is None and existing_fw["competency_item_types"] is not None:
             types = tuple(existing_fw["competency_item_types"])
         source_url = source_url or existing_fw["source_url"]
-    _check_ownership(conn, parsed)
 
     fw_values = {
         "uri": doc.uri,
@@ -409,29 +409,22 @@ def _import(
     )
 
 
-def _check_ownership(conn: Connection, parsed: ParsedPackage) -> None:
-    """Refuse items or associations whose identifier belongs to another framework."""
-    fw_id = parsed.document.identifier
-    for table, ids, what in (
-        (competencies, [i.identifier for i in parsed.items], "CFItem"),
-        (
-            competency_associations,
-            [a.identifier for a in parsed.associations],
-            "CFAssociation",
-        ),
-    ):
-        for chunk in _chunks(ids, _IN_CHUNK):
-            clash = conn.execute(
-                select(table.c.id, table.c.framework_id)
-                .where(table.c.id.in_(chunk), table.c.framework_id != fw_id)
-                .limit(1)
-            ).first()
-            if clash is not None:
-                raise Conflict(
-                    f"The {what} {clash.id} already belongs to the framework "
-                    f"{clash.framework_id}; CASE identifiers are global, so this package "
-                    "cannot be imported as it is. Nothing was imported."
-                )
+def _check_ownership(
+    conn: Connection, table: Any, new_ids: Sequence[str], fw_id: str, what: str
+) -> None:
+    """Refuse new rows whose identifier already belongs to another framework."""
+    for chunk in _chunks(new_ids, _OWNER_CHUNK):
+        clash = conn.execute(
+            select(table.c.id, table.c.framework_id)
+            .where(table.c.id.in_(chunk), table.c.framework_id != fw_id)
+            .limit(1)
+        ).first()
+        if clash is not None:
+            raise Conflict(
+                f"The {what} {clash.id} already belongs to the framework "
+                f"{clash.framework_id}; CASE identifiers are global, so this package "
+                "cannot be imported as it is. Nothing was imported."
+            )
 
 
 @dataclass
@@ -510,6 +503,7 @@ def _write_items(
             changed_rows.append(row | {"b_id": item.identifier})
         else:
             stats.unchanged += 1
+    _check_ownership(conn, competencies, [r["id"] for r in new_rows], fw_id, "CFItem")
     for chunk in _chunks(new_rows, BATCH):
         conn.execute(insert(competencies), list(chunk))
         tick(len(chunk))
@@ -579,6 +573,13 @@ def _write_associations(
             new_rows.append(row | {"id": assoc.identifier})
         elif any(old[c] != row[c] for c in _ASSOC_COLUMNS):
             changed_rows.append(row | {"b_id": assoc.identifier})
+    _check_ownership(
+        conn,
+        competency_associations,
+        [r["id"] for r in new_rows],
+        fw_id,
+        "CFAssociation",
+    )
     for chunk in _chunks(new_rows, BATCH):
         conn.execute(insert(competency_associations), list(chunk))
         tick(len(chunk))
