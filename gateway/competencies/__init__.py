@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy import (
     case as sql_case,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from gateway.competencies.case import (
     CROSSWALK_TYPES,
@@ -38,7 +39,7 @@ from gateway.competencies.case import (
     ParsedPackage,
     parse_package,
 )
-from gateway.errors import Conflict, NotFound
+from gateway.errors import Conflict, NotFound, StoreError
 from gateway.store import Store
 from gateway.store.tables import (
     competencies,
@@ -313,14 +314,21 @@ def import_package(
     """
     parsed = parse_package(data)
     types = tuple(competency_item_types) if competency_item_types is not None else None
-    with store.write() as conn:
-        if conn.dialect.name == "postgresql":
-            # Crosswalks span frameworks: one import at a time sees every committed link.
-            # (SQLite's write transaction already holds the database lock from BEGIN.)
-            conn.execute(
-                text("SELECT pg_advisory_xact_lock(:id)"), {"id": _IMPORT_LOCK_ID}
-            )
-        return _import(conn, parsed, source_url, types, progress)
+    try:
+        with store.write() as conn:
+            if conn.dialect.name == "postgresql":
+                # Crosswalks span frameworks: one import at a time sees every committed
+                # link. (SQLite's write transaction holds the database lock from BEGIN.)
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:id)"), {"id": _IMPORT_LOCK_ID}
+                )
+            return _import(conn, parsed, source_url, types, progress)
+    except SQLAlchemyError as exc:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise StoreError(
+            f"The framework {parsed.document.identifier} could not be stored ({reason}); "
+            "nothing of it was imported. Check the database and try again."
+        ) from exc
 
 
 def _chunks(seq: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
