@@ -356,6 +356,8 @@ def framework_import(source: str, item_types: str | None, as_json: bool) -> None
                 competency_item_types=types,
                 progress=progress,
             )
+        if not sys.stderr.isatty():  # the bar only wrote its label: end that line
+            click.echo(err=True)
     _emit(as_json, report.to_json(), _import_text(report))
 
 

@@ -411,9 +411,27 @@ def _import(
         associations_removed=assoc_stats[2],
         framework_created=existing_fw is None,
         framework_updated=fw_updated,
-        warnings=parsed.warnings,
+        warnings=parsed.warnings + _unused_types(parsed, types),
         skipped=parsed.skipped,
         shared_id_changes=changes,
+    )
+
+
+def _unused_types(
+    parsed: ParsedPackage, types: tuple[str, ...] | None
+) -> tuple[ImportWarning, ...]:
+    """A warning for each competency item type no item of the package has (a typo?)."""
+    if types is None:
+        return ()
+    present = {item.item_type for item in parsed.items}
+    return tuple(
+        ImportWarning(
+            "$.CFItems[*].CFItemType",
+            f"no CFItem has the CFItemType {name!r} given as a competency type; the "
+            f"package has: {', '.join(sorted(t for t in present if t)) or 'none'}.",
+        )
+        for name in types
+        if name not in present
     )
 
 

@@ -372,3 +372,13 @@ def test_a_deep_chain_builds_a_tree_without_recursion_limits(store: Store) -> No
         node = node.children[0]
         seen += 1
     assert seen == depth and node.competency.human_coding_scheme == f"L{depth - 1}"
+
+
+def test_an_unknown_competency_item_type_is_warned_about(store: Store) -> None:
+    report = import_package(
+        store, real_package(SMARTER_BALANCED), competency_item_types=["Targt"]
+    )
+    assert [w.path for w in report.warnings] == ["$.CFItems[*].CFItemType"]
+    assert "'Targt'" in report.warnings[0].message
+    assert "Target" in report.warnings[0].message
+    assert get_framework(store, SB_ID).competency_count == 0
