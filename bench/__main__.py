@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench_auth", "bench_pipeline")
+BENCHES = ("bench_auth", "bench_case_import", "bench_pipeline")
 
 
 def main(names: list[str]) -> None:

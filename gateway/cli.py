@@ -21,6 +21,8 @@ from flask.cli import FlaskGroup
 from sqlalchemy.engine import make_url
 
 from gateway import __version__
+from gateway.competencies import ImportReport, import_package, list_frameworks
+from gateway.competencies.fetch import load_package_source
 from gateway.errors import ConfigError, TesseraError
 from gateway.extension import tessera
 from gateway.intake.alignment import MATCH_KINDS, NewAlignment, read_alignment_file
@@ -294,6 +296,92 @@ def vendor_remove(name: str, yes: bool, as_json: bool) -> None:
         as_json,
         {"removed": vendor.name, "id": vendor.id},
         f"Removed vendor {vendor.name!r}.",
+    )
+
+
+@cli.group("framework")
+def framework_group() -> None:
+    """CASE competency frameworks: import and list."""
+
+
+def _import_text(report: ImportReport) -> str:
+    lines = [
+        f"Framework {report.title!r} ({report.framework_id}), CASE {report.case_version}",
+        f"  items: {report.created} created, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.archived} archived",
+        f"  associations: {report.associations} ({report.associations_created} new, "
+        f"{report.associations_updated} updated, {report.associations_removed} removed)",
+    ]
+    if report.shared_id_changes:
+        lines.append(
+            f"  crosswalks: {len(report.shared_id_changes)} competencies changed "
+            "shared id"
+        )
+    for label, notes in (("warning", report.warnings), ("skipped", report.skipped)):
+        for note in notes[:20]:
+            lines.append(f"  {label}: {note.path}: {note.message}")
+        if len(notes) > 20:
+            lines.append(f"  ... and {len(notes) - 20} more ({label}); see --json")
+    return "\n".join(lines)
+
+
+@framework_group.command("import")
+@click.argument("source", metavar="PATH_OR_URL")
+@click.option(
+    "--item-types",
+    default=None,
+    help='CFItemType values that are assessable competencies, e.g. "Target,Standard" '
+    "(default: every item).",
+)
+@json_option
+@_friendly_errors
+def framework_import(source: str, item_types: str | None, as_json: bool) -> None:
+    """Import or re-import a CASE CFPackage from a file or a provider URL."""
+    types = (
+        [t.strip() for t in item_types.split(",") if t.strip()]
+        if item_types is not None
+        else None
+    )
+    data, source_url = load_package_source(source)
+    store = _store()
+    if as_json:
+        report = import_package(
+            store, data, source_url=source_url, competency_item_types=types
+        )
+    else:
+        with click.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            report = import_package(
+                store,
+                data,
+                source_url=source_url,
+                competency_item_types=types,
+                progress=progress,
+            )
+        if not sys.stderr.isatty():  # the bar only wrote its label: end that line
+            click.echo(err=True)
+    _emit(as_json, report.to_json(), _import_text(report))
+
+
+@framework_group.command("list")
+@json_option
+@_friendly_errors
+def framework_list(as_json: bool) -> None:
+    """List imported frameworks with their counts of active items and competencies."""
+    found = list_frameworks(_store())
+    lines = [
+        f"{f.id}  CASE {f.case_version}  {f.item_count:6} items "
+        f"{f.competency_count:6} competencies  {f.title}"
+        for f in found
+    ]
+    _emit(
+        as_json,
+        [f.to_json() for f in found],
+        "\n".join(lines) or "No frameworks yet; run `tessera framework import`.",
     )
 
 
