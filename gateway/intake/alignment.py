@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
+from gateway.competencies import resolve_competency_refs
 from gateway.errors import InvalidPayload, NotFound
 from gateway.ids import uuid5
 from gateway.intake.model import EVIDENCE_KINDS
@@ -116,22 +117,9 @@ class Aligner:
 
     def resolve_hints(self, hints: Iterable[str]) -> dict[str, str]:
         """Map CASE item identifiers or URIs to competency ids (unknown ones are dropped)."""
-        refs = sorted(set(hints))
-        if not refs:
-            return {}
-        lowered = [h.lower() for h in refs]
-        rows = self._conn.execute(
-            select(
-                competencies.c.id, competencies.c.uri, competencies.c.shared_id
-            ).where(or_(competencies.c.id.in_(lowered), competencies.c.uri.in_(refs)))
-        ).all()
-        by_key: dict[str, str] = {}
-        for r in rows:
-            self._shared[r.id] = r.shared_id
-            by_key[r.id] = r.id
-            by_key[r.uri] = r.id
-        resolved = {h: by_key.get(h) or by_key.get(h.lower()) for h in refs}
-        return {h: cid for h, cid in resolved.items() if cid is not None}
+        resolved = resolve_competency_refs(self._conn, hints)
+        self.shared_ids(resolved.values())
+        return resolved
 
     def shared_ids(self, competency_ids: Iterable[str]) -> dict[str, str]:
         """Shared (crosswalk) id of each competency."""
@@ -215,10 +203,10 @@ def add_alignments(conn: Connection, new: Sequence[NewAlignment]) -> list[Rule]:
     """Store alignment rules (idempotently); every competency must be known."""
     for a in new:
         validate_alignment(a)
-    refs = Aligner(conn, (), ()).resolve_hints(a.competency for a in new)
+    refs = resolve_competency_refs(conn, (a.competency for a in new))
     rules = []
     for a in new:
-        competency_id = refs.get(a.competency) or refs.get(a.competency.lower())
+        competency_id = refs.get(a.competency)
         if competency_id is None:
             raise NotFound(
                 f"No imported competency has identifier or URI {a.competency!r}; import its "

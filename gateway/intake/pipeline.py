@@ -92,7 +92,7 @@ AdapterLookup = Callable[[str, str], Any]
 
 
 def _default_adapter_lookup(name: str, protocol: str) -> Any:
-    from adapters.inbound import get_adapter  # type: ignore[attr-defined]
+    from adapters.inbound import get_adapter
 
     return get_adapter(name, protocol)
 
