@@ -14,6 +14,8 @@ class VendorSettings:
     vendor_name: str
 
 
-def parse_vendor_settings(data: Mapping[str, Any], *, vendor_name: str) -> VendorSettings:
+def parse_vendor_settings(
+    data: Mapping[str, Any], *, vendor_name: str
+) -> VendorSettings:
     """Validate a vendor's settings mapping (TOML or API JSON)."""
     return VendorSettings(vendor_name=vendor_name)
