@@ -106,7 +106,9 @@ def _is_type(value: Any, name: str) -> bool:
         return isinstance(value, list)
     if name == "string":
         return isinstance(value, str)
-    if name == "integer":
+    if name == "integer":  # JSON Schema 2020-12: a number with no fractional part
+        if isinstance(value, float):
+            return value.is_integer()
         return isinstance(value, int) and not isinstance(value, bool)
     if name == "number":
         return isinstance(value, int | float) and not isinstance(value, bool)
