@@ -112,17 +112,16 @@ def initialize(
 ) -> dict[str, Any]:
     """Create the instance folder, migrate the store and make missing signing keys.
 
-    With ``first_admin_token``, also make an admin token named "initial" if no admin token
-    was ever made; ``admin_token`` then holds it (shown this once), else None. ``tessera run``
-    leaves this off: a token made there would be shown to nobody.
+    With ``first_admin_token``, also make an admin-scoped token named "initial" if no admin
+    token was ever made; ``admin_token`` then holds its ``KEY.SECRET`` string (shown this once),
+    else None. ``tessera run`` leaves this off: a token made there would be shown to nobody.
     """
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     result: MigrationResult = store.migrate()
     created = ensure_keys(store)
     admin_token = None
     if first_admin_token and count_admin_tokens(store) == 0:
-        info, token = create_admin_token(store, INITIAL_TOKEN_NAME)
-        admin_token = info.to_json() | {"token": token}
+        _, admin_token = create_admin_token(store, INITIAL_TOKEN_NAME)
     return {
         "instance_path": str(settings.instance_path),
         "database": make_url(settings.database_url).render_as_string(
@@ -158,7 +157,11 @@ def init_command(as_json: bool) -> None:
         info,
         f"Instance: {info['instance_path']}\nDatabase: {info['database']} ({migrated})\n"
         f"Signing keys created: {keys}"
-        + (_admin_token_text(info["admin_token"]) if info["admin_token"] else ""),
+        + (
+            "\n" + _admin_token_text(INITIAL_TOKEN_NAME, ["admin"], info["admin_token"])
+            if info["admin_token"]
+            else ""
+        ),
     )
 
 
@@ -318,9 +321,9 @@ def admin_token_group() -> None:
     """Bearer tokens for the admin REST API under /api/v1."""
 
 
-def _admin_token_text(data: dict[str, Any]) -> str:
+def _admin_token_text(name: str, scopes: list[str], token: str) -> str:
     return (
-        f"\nAdmin token {data['name']!r} ({', '.join(data['scopes'])}): {data['token']}\n"
+        f"Admin token {name!r} ({', '.join(scopes)}): {token}\n"
         "Send it as `Authorization: Bearer TOKEN` to /api/v1. It is shown once and stored "
         "only as a hash; keep it now."
     )
@@ -358,8 +361,11 @@ def admin_token_create(
     info, token = create_admin_token(
         _store(), name, scopes or ("admin",), expires_in=expires_in
     )
-    data = info.to_json() | {"token": token}
-    _emit(as_json, data, _admin_token_text(data).lstrip("\n"))
+    _emit(
+        as_json,
+        info.to_json() | {"token": token},
+        _admin_token_text(info.name, list(info.scopes), token),
+    )
 
 
 def _admin_token_line(info: AdminTokenInfo) -> str:

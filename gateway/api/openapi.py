@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -199,13 +200,12 @@ class ApiGroup:
         404 with path parameters, 415 for bodies). A ``paginated`` view gets ``page`` and
         returns a :class:`~gateway.api.pagination.Page` of ``response_schema`` items.
         """
+        where = f"{method} {path}"
         if scope is not None and scope not in SCOPES:
-            raise ValueError(f"{method} {path}: unknown scope {scope!r}")
+            raise ValueError(f"{where}: unknown scope {scope!r}")
         if request_schema is not None:
-            check_schema(request_schema, f"{method} {path} request body")
-        for param in params:
-            if param.location == "query":
-                check_schema(param.schema, f"{method} {path} query {param.name}")
+            check_schema(request_schema, f"{where} request body")
+        _check_params(where, path, params, paginated)
 
         def register(view: View) -> View:
             operation_id = view.__name__
@@ -235,6 +235,32 @@ class ApiGroup:
         return register
 
 
+_QUERY_TYPES = frozenset({"string", "integer", "number", "boolean"})
+_RESERVED = frozenset({"body", "page", "limit", "cursor"})
+
+
+def _check_params(
+    where: str, path: str, params: Sequence[Param], paginated: bool
+) -> None:
+    in_path = set(_PATH_PARAM.findall(path))
+    names = [p.name for p in params] + (["limit", "cursor"] if paginated else [])
+    if len(names) != len(set(names)):
+        raise ValueError(f"{where}: a parameter is declared twice in {names}")
+    for param in params:
+        if param.name in _RESERVED:
+            raise ValueError(f"{where}: parameter name {param.name!r} is reserved")
+        if param.location == "path":
+            if param.name not in in_path:
+                raise ValueError(f"{where}: no {{{param.name}}} in the path")
+            continue
+        check_schema(param.schema, f"{where} query {param.name}")
+        if param.schema.get("type") not in _QUERY_TYPES:
+            raise ValueError(
+                f"{where} query {param.name}: the type must be one of "
+                f"{', '.join(sorted(_QUERY_TYPES))}"
+            )
+
+
 def build_blueprint(groups: Sequence[ApiGroup]) -> Blueprint:
     """A fresh blueprint at ``/api/v1`` with a route for every operation of ``groups``."""
     bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
@@ -258,7 +284,9 @@ def build_document(groups: Sequence[ApiGroup], base_url: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {"Problem": PROBLEM_SCHEMA}
     for group in groups:
-        schemas.update(group.schemas)
+        for name, schema in group.schemas.items():
+            if schemas.setdefault(name, schema) is not schema:
+                raise ValueError(f"two schemas are published as {name!r}")
         for op in group.operations:
             paths.setdefault(op.path, {})[op.method.lower()] = _describe(op)
     return {
@@ -354,13 +382,14 @@ def _read_query(op: Operation) -> dict[str, Any]:
             continue
         value: Any = raw
         kind = param.schema.get("type")
-        if kind == "integer":
+        if kind in ("integer", "number"):
             try:
-                value = int(raw)
+                value = int(raw) if kind == "integer" else float(raw)
             except ValueError:
-                raise InvalidPayload(
-                    f"{label} must be a whole number; got {raw!r}."
-                ) from None
+                what = "a whole number" if kind == "integer" else "a number"
+                raise InvalidPayload(f"{label} must be {what}; got {raw!r}.") from None
+            if not math.isfinite(value):
+                raise InvalidPayload(f"{label} must be a finite number; got {raw!r}.")
         elif kind == "boolean":
             if raw not in ("true", "false"):
                 raise InvalidPayload(f"{label} must be true or false; got {raw!r}.")
