@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -35,6 +36,8 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.extension import tessera
+
+audit = logging.getLogger("gateway.audit")
 
 API_PREFIX = "/api/v1"
 CHALLENGE = 'Bearer realm="Tessera admin"'
@@ -331,7 +334,16 @@ def current_admin() -> AdminPrincipal:
 def _make_view(op: Operation) -> Callable[..., Response]:
     def view(**path_args: str) -> Response:
         if op.scope is not None:
-            g.admin = _authenticate(op.scope)
+            g.admin = principal = _authenticate(op.scope)
+            if op.method != "GET":
+                audit.info(
+                    "%s %s by admin token %r (%s)",
+                    op.method,
+                    request.path,
+                    principal.name,
+                    principal.key,
+                    extra={"admin_token": principal.key, "operation": op.operation_id},
+                )
         kwargs: dict[str, Any] = dict(path_args)
         kwargs.update(_read_query(op))
         if op.request_schema is not None:

@@ -9,6 +9,7 @@ import gateway.vendors as vendor_service
 from gateway.api.openapi import API_PREFIX, ApiGroup, Param, Reply
 from gateway.api.pagination import Page, PageRequest, page_of
 from gateway.extension import tessera
+from gateway.store import Store
 from gateway.vendors import Vendor, credentials_to_json
 
 api = ApiGroup(
@@ -127,7 +128,7 @@ _NAME_PARAM = Param(
 )
 
 
-def _store() -> Any:
+def _store() -> Store:
     return tessera().store
 
 

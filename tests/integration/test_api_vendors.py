@@ -352,3 +352,14 @@ def test_authentication_comes_before_the_body_is_read(client: FlaskClient) -> No
         "/api/v1/vendors", data="not json", content_type="text/plain"
     )
     _problem(response, 401)
+
+
+def test_changes_are_logged_with_the_admin_token(
+    client: FlaskClient, admin: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    _ok(client.get("/api/v1/vendors", headers=admin))
+    assert "by admin token" not in capsys.readouterr().err
+    _ok(client.post("/api/v1/vendors", json={"name": "acme"}, headers=admin), 201)
+    err = capsys.readouterr().err
+    assert "gateway.audit: POST /api/v1/vendors by admin token 'test' (ta_" in err
