@@ -189,8 +189,6 @@ def update_vendor(
 
     ``settings`` must pass the inbound adapter's :func:`parse_vendor_settings`.
     """
-    if settings is not None:
-        parse_vendor_settings(settings, vendor_name=name)
     values: dict[str, Any] = {}
     if display_name is not None:
         values["display_name"] = display_name
@@ -199,7 +197,9 @@ def update_vendor(
     if settings is not None:
         values["settings"] = settings
     with store.write() as conn:
-        vendor_id = _require_active(conn, name)
+        vendor_id = _require_active(conn, name)  # an unknown vendor is 404 before all else
+        if settings is not None:
+            parse_vendor_settings(settings, vendor_name=name)
         if values:
             conn.execute(
                 update(vendors).where(vendors.c.id == vendor_id).values(**values)
