@@ -197,7 +197,9 @@ def update_vendor(
     if settings is not None:
         values["settings"] = settings
     with store.write() as conn:
-        vendor_id = _require_active(conn, name)  # an unknown vendor is 404 before all else
+        vendor_id = _require_active(
+            conn, name
+        )  # an unknown vendor is 404 before all else
         if settings is not None:
             parse_vendor_settings(settings, vendor_name=name)
         if values:
