@@ -71,8 +71,7 @@ meta = ApiGroup("meta", "The description of this API.")
 )
 def get_openapi_document() -> Response:
     """The document describing every operation of the admin API; no token needed."""
-    groups: list[ApiGroup] = current_app.extensions[API_EXTENSION_KEY]
-    response = jsonify(build_document(groups, tessera().settings.base_url))
+    response = jsonify(current_app.extensions[API_EXTENSION_KEY])
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -89,5 +88,8 @@ def api_groups() -> list[ApiGroup]:
 def register_api(app: Flask) -> None:
     """Add the ``/api/v1`` routes to ``app``."""
     groups = api_groups()
-    app.extensions[API_EXTENSION_KEY] = groups
     app.register_blueprint(build_blueprint(groups))
+    # Built once per app, so that a clash between declarations stops start-up.
+    app.extensions[API_EXTENSION_KEY] = build_document(
+        groups, tessera(app).settings.base_url
+    )

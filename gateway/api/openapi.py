@@ -204,6 +204,8 @@ class ApiGroup:
         returns a :class:`~gateway.api.pagination.Page` of ``response_schema`` items.
         """
         where = f"{method} {path}"
+        if not path.startswith("/") or path.endswith("/"):
+            raise ValueError(f"{where}: a path starts with / and does not end with one")
         if scope is not None and scope not in SCOPES:
             raise ValueError(f"{where}: unknown scope {scope!r}")
         if request_schema is not None:
@@ -268,11 +270,15 @@ def build_blueprint(groups: Sequence[ApiGroup]) -> Blueprint:
     """A fresh blueprint at ``/api/v1`` with a route for every operation of ``groups``."""
     bp = Blueprint("api", __name__, url_prefix=API_PREFIX)
     seen: set[str] = set()
+    routes: set[tuple[str, str]] = set()
     for group in groups:
         for op in group.operations:
             if op.operation_id in seen:
                 raise ValueError(f"operationId {op.operation_id!r} is declared twice")
+            if (op.method, op.path) in routes:
+                raise ValueError(f"{op.method} {op.path} is declared twice")
             seen.add(op.operation_id)
+            routes.add((op.method, op.path))
             bp.add_url_rule(
                 op.flask_rule,
                 endpoint=op.operation_id,

@@ -251,3 +251,24 @@ def test_page_of_cuts_the_extra_row_into_a_cursor() -> None:
     assert full.next_cursor is not None and decode_cursor(full.next_cursor) == "b"
     last = page_of(["d"], request, key=str, render=str.upper)
     assert last.to_json() == {"items": ["D"], "next_cursor": None}
+
+
+def test_a_route_or_schema_declared_twice_is_refused() -> None:
+    first, second = ApiGroup("a", "A."), ApiGroup("b", "B.")
+
+    def get_one() -> None:
+        """One."""
+
+    def get_two() -> None:
+        """Two."""
+
+    first.operation("GET", "/same", summary="One")(get_one)
+    second.operation("GET", "/same", summary="Two")(get_two)
+    with pytest.raises(ValueError, match="GET /same is declared twice"):
+        build_blueprint([first, second])
+    first.schema("Thing", {"type": "object"})
+    second.schema("Thing", {"type": "string"})
+    with pytest.raises(ValueError, match="two schemas are published as 'Thing'"):
+        build_document([first, second], "http://127.0.0.1:8000")
+    with pytest.raises(ValueError, match="starts with /"):
+        first.operation("GET", "things/", summary="Bad")
