@@ -51,7 +51,12 @@ from typing import Any
 
 from flask import Flask, Response, current_app, jsonify
 
-from gateway.api.openapi import ApiGroup, build_blueprint, build_document
+from gateway.api.openapi import (
+    ApiGroup,
+    build_blueprint,
+    build_document,
+    current_admin,
+)
 from gateway.extension import tessera
 
 API_EXTENSION_KEY = "tessera.api"
@@ -59,7 +64,9 @@ API_EXTENSION_KEY = "tessera.api"
 # Modules that each define ``api = ApiGroup(...)``; their order is the order of the tags.
 GROUP_MODULES: tuple[str, ...] = ("gateway.api.vendors",)
 
-meta = ApiGroup("meta", "The description of this API.")
+meta = ApiGroup(
+    "meta", "This API itself: its description, and the token you call it with."
+)
 
 
 @meta.operation(
@@ -74,6 +81,35 @@ def get_openapi_document() -> Response:
     response = jsonify(current_app.extensions[API_EXTENSION_KEY])
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+@meta.operation(
+    "GET",
+    "/whoami",
+    summary="The admin token this request uses",
+    scope="records",  # any valid token: admin tokens may use every operation
+    response_schema={
+        "type": "object",
+        "required": ["name", "key", "scopes", "expires_at"],
+        "properties": {
+            "name": {"type": "string"},
+            "key": {"type": "string"},
+            "scopes": {"type": "array", "items": {"type": "string"}},
+            "expires_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+)
+def get_current_token() -> dict[str, Any]:
+    """Lets a script check its token (and when it expires) before doing anything."""
+    principal = current_admin()
+    return {
+        "name": principal.name,
+        "key": principal.key,
+        "scopes": sorted(principal.scopes),
+        "expires_at": principal.expires_at.isoformat()
+        if principal.expires_at
+        else None,
+    }
 
 
 def api_groups() -> list[ApiGroup]:

@@ -52,6 +52,7 @@ class AdminPrincipal:
     name: str
     key: str
     scopes: frozenset[str]
+    expires_at: datetime | None = None
 
     def allows(self, scope: str) -> bool:
         """Whether this token may use an operation that needs ``scope``."""
@@ -228,7 +229,9 @@ def authenticate_admin(conn: Connection, token: str) -> AdminPrincipal | None:
         return None
     if row.expires_at is not None and row.expires_at <= utcnow():
         return None
-    return AdminPrincipal(row.id, row.name, key, frozenset(row.scopes.split()))
+    return AdminPrincipal(
+        row.id, row.name, key, frozenset(row.scopes.split()), row.expires_at
+    )
 
 
 def _validate_token_name(name: str) -> str:

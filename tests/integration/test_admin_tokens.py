@@ -177,6 +177,24 @@ def test_a_records_token_may_not_administer_vendors(
     assert 'error="insufficient_scope"' in response.headers["WWW-Authenticate"]
 
 
+def test_whoami_shows_any_valid_token_itself(client: FlaskClient, store: Store) -> None:
+    info, token = create_admin_token(
+        store, "registrar", scopes=("records",), expires_in=timedelta(days=90)
+    )
+    response = client.get("/api/v1/whoami", headers=_bearer(token))
+    assert response.status_code == 200
+    assert response.json == {
+        "name": "registrar",
+        "key": info.key,
+        "scopes": ["records"],
+        "expires_at": info.expires_at.isoformat() if info.expires_at else "missing",
+    }
+    _, admin = create_admin_token(store, "root")
+    response = client.get("/api/v1/whoami", headers=_bearer(admin))
+    assert response.json is not None and response.json["expires_at"] is None
+    _problem(client.get("/api/v1/whoami"), 401)
+
+
 def test_the_document_needs_no_token(client: FlaskClient) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
