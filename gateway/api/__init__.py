@@ -29,7 +29,8 @@ then add the module's name to :data:`GROUP_MODULES` below. The rules:
 - The view's name is the operationId (snake_case, unique across the API).
 - ``{name}`` in the path is a path parameter; it reaches the view as a keyword argument.
 - ``params=[Param("status", {"type": "string", "enum": [...]})]`` declares query parameters;
-  they arrive converted (``integer``, ``boolean``) and checked, as keyword arguments.
+  they arrive converted (``integer``, ``number``, ``boolean``) and checked, as keyword
+  arguments (the schema's ``default``, else None, when absent).
 - ``request_schema={...}`` (inline JSON Schema, the subset in :mod:`gateway.api.validation`)
   makes the view receive ``body``: parsed, checked, with 415 for a non-JSON Content-Type and a
   400 naming each wrong field. ``body_required=False`` lets an empty body through as ``{}``.
@@ -41,7 +42,13 @@ then add the module's name to :data:`GROUP_MODULES` below. The rules:
 - ``status=201`` / ``204`` set the success status; return the JSON body (a ``Reply`` to add
   headers such as ``Location``), or ``None`` for 204. ``errors=[409]`` documents further
   statuses the view raises (400/401/403/404/415 are documented from the declaration).
+- ``current_admin()`` is the calling token (for audit trails); changes (non-GET) are logged
+  to ``gateway.audit`` with the token's name and key.
+- Every response gets ``Cache-Control: no-store`` unless the view set one.
 - Views stay thin: parse, call the service, render; raise :mod:`gateway.errors` exceptions.
+- ``tests/unit/test_openapi.py`` validates the whole document with openapi-spec-validator and
+  checks the body validator against ``jsonschema``; add a sample there if your schema uses a
+  keyword in a new way.
 """
 
 from __future__ import annotations
