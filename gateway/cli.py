@@ -21,6 +21,15 @@ from flask.cli import FlaskGroup
 from sqlalchemy.engine import make_url
 
 from gateway import __version__
+from gateway.api.tokens import (
+    INITIAL_TOKEN_NAME,
+    SCOPES,
+    AdminTokenInfo,
+    count_admin_tokens,
+    create_admin_token,
+    list_admin_tokens,
+    revoke_admin_token,
+)
 from gateway.competencies import ImportReport, import_package, list_frameworks
 from gateway.competencies.fetch import load_package_source
 from gateway.errors import ConfigError, TesseraError
@@ -106,11 +115,21 @@ def _settings() -> Settings:
     return tessera(current_app).settings
 
 
-def initialize(settings: Settings, store: Store) -> dict[str, Any]:
-    """Create the instance folder, migrate the store and make missing signing keys."""
+def initialize(
+    settings: Settings, store: Store, *, first_admin_token: bool = False
+) -> dict[str, Any]:
+    """Create the instance folder, migrate the store and make missing signing keys.
+
+    With ``first_admin_token``, also make an admin-scoped token named "initial" if no admin
+    token was ever made; ``admin_token`` then holds its ``KEY.SECRET`` string (shown this once),
+    else None. ``tessera run`` leaves this off: a token made there would be shown to nobody.
+    """
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     result: MigrationResult = store.migrate()
     created = ensure_keys(store)
+    admin_token = None
+    if first_admin_token and count_admin_tokens(store) == 0:
+        _, admin_token = create_admin_token(store, INITIAL_TOKEN_NAME)
     return {
         "instance_path": str(settings.instance_path),
         "database": make_url(settings.database_url).render_as_string(
@@ -122,6 +141,7 @@ def initialize(settings: Settings, store: Store) -> dict[str, Any]:
         "keys_created": [
             {"kid": k.kid, "purpose": k.purpose, "alg": k.alg} for k in created
         ],
+        "admin_token": admin_token,
     }
 
 
@@ -130,7 +150,7 @@ def initialize(settings: Settings, store: Store) -> dict[str, Any]:
 @_friendly_errors
 def init_command(as_json: bool) -> None:
     """Create the instance folder, apply migrations and make signing keys (idempotent)."""
-    info = initialize(_settings(), _store())
+    info = initialize(_settings(), _store(), first_admin_token=True)
     migrated = (
         f"migrated {info['revision_before'] or 'an empty database'} -> {info['revision']}"
         if info["revision_before"] != info["revision"]
@@ -144,7 +164,12 @@ def init_command(as_json: bool) -> None:
         as_json,
         info,
         f"Instance: {info['instance_path']}\nDatabase: {info['database']} ({migrated})\n"
-        f"Signing keys created: {keys}",
+        f"Signing keys created: {keys}"
+        + (
+            "\n" + _admin_token_text(INITIAL_TOKEN_NAME, ["admin"], info["admin_token"])
+            if info["admin_token"]
+            else ""
+        ),
     )
 
 
@@ -382,6 +407,94 @@ def framework_list(as_json: bool) -> None:
         as_json,
         [f.to_json() for f in found],
         "\n".join(lines) or "No frameworks yet; run `tessera framework import`.",
+    )
+
+
+@cli.group("admin-token")
+def admin_token_group() -> None:
+    """Bearer tokens for the admin REST API under /api/v1."""
+
+
+def _admin_token_text(name: str, scopes: list[str], token: str) -> str:
+    return (
+        f"Admin token {name!r} ({', '.join(scopes)}): {token}\n"
+        "Send it as `Authorization: Bearer TOKEN` to /api/v1. It is shown once and stored "
+        "only as a hash; keep it now."
+    )
+
+
+def _optional_duration(ctx: Any, param: Any, value: str | None) -> timedelta | None:
+    if value is None:
+        return None
+    duration = _parse_duration(ctx, param, value)
+    if duration <= timedelta(0):
+        raise click.BadParameter("use a positive duration, such as 90d.")
+    return duration
+
+
+@admin_token_group.command("create")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    type=click.Choice(list(SCOPES)),
+    multiple=True,
+    help="admin (everything) or records (reading learner records); default admin.",
+)
+@click.option(
+    "--expires-in",
+    callback=_optional_duration,
+    help="Lifetime, such as 90d or 12h; default: does not expire.",
+)
+@json_option
+@_friendly_errors
+def admin_token_create(
+    name: str, scopes: tuple[str, ...], expires_in: timedelta | None, as_json: bool
+) -> None:
+    """Make an admin API token and print it once."""
+    info, token = create_admin_token(
+        _store(), name, scopes or ("admin",), expires_in=expires_in
+    )
+    _emit(
+        as_json,
+        info.to_json() | {"token": token},
+        _admin_token_text(info.name, list(info.scopes), token),
+    )
+
+
+def _admin_token_line(info: AdminTokenInfo) -> str:
+    expires = f"expires {info.expires_at:%Y-%m-%d %H:%M}Z" if info.expires_at else ""
+    return (
+        f"{info.name:20} {info.key:20} {' '.join(info.scopes):14} "
+        f"{info.status():8} {expires}".rstrip()
+    )
+
+
+@admin_token_group.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include revoked tokens.")
+@json_option
+@_friendly_errors
+def admin_token_list(show_all: bool, as_json: bool) -> None:
+    """List admin tokens (never their secrets)."""
+    found = list_admin_tokens(_store(), include_revoked=show_all)
+    _emit(
+        as_json,
+        [t.to_json() for t in found],
+        "\n".join(_admin_token_line(t) for t in found) or "No admin tokens.",
+    )
+
+
+@admin_token_group.command("revoke")
+@click.argument("key_or_name")
+@json_option
+@_friendly_errors
+def admin_token_revoke(key_or_name: str, as_json: bool) -> None:
+    """Revoke an admin token by key (ta_...) or name; it stops working at once."""
+    info = revoke_admin_token(_store(), key_or_name)
+    _emit(
+        as_json,
+        info.to_json(),
+        f"Revoked admin token {info.name!r} ({info.key}).",
     )
 
 

@@ -16,7 +16,7 @@ payload defines them, no extra identity rule, no rewriting. The sections::
     [evidence]  kind, dok, weight, kind_by_activity[] {pattern, kind},
                 kind_by_verb {xAPI verb IRI or Caliper event type: kind}
     [filter]    verbs, ignore_verbs, event_types, ignore_activity_types
-    [hints]     prefixes, extension_keys
+    [hints]     prefixes, extension_keys, trust
     [csv]       delimiter, learner_columns {column: kind}, activity_column, score_column,
                 max_column, date_column, date_format, level_column, competency_column,
                 name_column, max_bytes, max_rows
@@ -215,6 +215,8 @@ class HintSettings:
 
     prefixes: tuple[str, ...] = ()
     extension_keys: tuple[str, ...] = ()
+    # Whether alignment may use the hints as alignments (an admin's rule always wins).
+    trust: bool = True
 
     def is_case_uri(self, value: str) -> bool:
         """A CASE item URI: contains ``/CFItems/`` (CASE 1.0 §6) or starts with a prefix."""
@@ -327,6 +329,14 @@ class _Section:
             raise InvalidPayload(
                 f"'{self.name(key)}' must be one of {_choices(choices)}, not {value!r}."
             )
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        if not self.has(key):
+            return default
+        value = self.data[key]
+        if not isinstance(value, bool):
+            raise InvalidPayload(f"'{self.name(key)}' must be true or false.")
         return value
 
     def number(self, key: str, default: float | None = None) -> float | None:
@@ -647,7 +657,7 @@ def parse_vendor_settings(
     )
     protocol = root.choice("protocol", (*PROTOCOLS, ""), "") or None
     activity = root.table("activity", ("rewrite",))
-    hints = root.table("hints", ("prefixes", "extension_keys"))
+    hints = root.table("hints", ("prefixes", "extension_keys", "trust"))
     score = _parse_score(root)
     return VendorSettings(
         vendor_name=vendor_name,
@@ -661,6 +671,7 @@ def parse_vendor_settings(
         hints=HintSettings(
             prefixes=hints.strings("prefixes") or (),
             extension_keys=hints.strings("extension_keys") or (),
+            trust=hints.boolean("trust", True),
         ),
         csv=_parse_csv(root),
     )

@@ -114,10 +114,10 @@ def vendor_context(conn: Connection, vendor_id: str) -> VendorContext:
     if ctx is None:
         from adapters.inbound.settings import parse_vendor_settings
 
-        settings = dict(row.settings)
-        trust = bool(settings.pop("trust_hints", True))
-        parsed = parse_vendor_settings(settings, vendor_name=row.name)
-        ctx = VendorContext(vendor_id, row.name, row.adapter, parsed, trust)
+        parsed = parse_vendor_settings(row.settings, vendor_name=row.name)
+        ctx = VendorContext(
+            vendor_id, row.name, row.adapter, parsed, parsed.hints.trust
+        )
         if len(_context_cache) > 1000:
             _context_cache.clear()
         _context_cache[key] = ctx

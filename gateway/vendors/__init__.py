@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from adapters.inbound.settings import parse_vendor_settings
 from gateway.errors import Conflict, InvalidPayload, NotFound
 from gateway.store import Store
 from gateway.store.tables import utcnow, vendor_credentials, vendors
@@ -115,8 +116,13 @@ def add_vendor(
     adapter: str = DEFAULT_ADAPTER,
     settings: dict[str, Any] | None = None,
 ) -> tuple[Vendor, list[NewCredential]]:
-    """Create a vendor with one credential per protocol; the secrets are returned only here."""
+    """Create a vendor with one credential per protocol; the secrets are returned only here.
+
+    ``settings``, when given, must pass the inbound adapter's :func:`parse_vendor_settings`.
+    """
     validate_name(name)
+    if settings is not None:
+        parse_vendor_settings(settings, vendor_name=name)
     now = utcnow()
     vendor_id = str(uuid.uuid4())
     creds = [make_credential(kind) for kind in CredentialKind]
@@ -145,14 +151,22 @@ def add_vendor(
     return vendor, creds
 
 
-def list_vendors(store: Store) -> list[Vendor]:
-    """Every vendor not removed, by name, each with its credentials' public halves."""
+def list_vendors(
+    store: Store, *, after: str | None = None, limit: int | None = None
+) -> list[Vendor]:
+    """Vendors not removed, by name, each with its credentials' public halves.
+
+    ``after`` and ``limit`` read one page: at most ``limit`` vendors named after ``after``.
+    """
+    query = (
+        select(vendors).where(vendors.c.removed_at.is_(None)).order_by(vendors.c.name)
+    )
+    if after is not None:
+        query = query.where(vendors.c.name > after)
+    if limit is not None:
+        query = query.limit(limit)
     with store.read() as conn:
-        rows = conn.execute(
-            select(vendors)
-            .where(vendors.c.removed_at.is_(None))
-            .order_by(vendors.c.name)
-        ).all()
+        rows = conn.execute(query).all()
         creds = _credential_infos(conn, [r.id for r in rows])
     return [_vendor_from_row(r, creds.get(r.id, ())) for r in rows]
 
@@ -161,6 +175,38 @@ def get_vendor(store: Store, name: str) -> Vendor:
     """The active vendor named ``name``, or :class:`NotFound`."""
     with store.read() as conn:
         return _load(conn, _require_active(conn, name))
+
+
+def update_vendor(
+    store: Store,
+    name: str,
+    *,
+    display_name: str | None = None,
+    adapter: str | None = None,
+    settings: dict[str, Any] | None = None,
+) -> Vendor:
+    """Change what is given of a vendor's display name, adapter and settings (replaced whole).
+
+    ``settings`` must pass the inbound adapter's :func:`parse_vendor_settings`.
+    """
+    values: dict[str, Any] = {}
+    if display_name is not None:
+        values["display_name"] = display_name
+    if adapter is not None:
+        values["adapter"] = adapter
+    if settings is not None:
+        values["settings"] = settings
+    with store.write() as conn:
+        vendor_id = _require_active(
+            conn, name
+        )  # an unknown vendor is 404 before all else
+        if settings is not None:
+            parse_vendor_settings(settings, vendor_name=name)
+        if values:
+            conn.execute(
+                update(vendors).where(vendors.c.id == vendor_id).values(**values)
+            )
+        return _load(conn, vendor_id)
 
 
 def rotate_credentials(

@@ -15,6 +15,7 @@ from gateway.vendors import (
     list_vendors,
     remove_vendor,
     rotate_credentials,
+    update_vendor,
 )
 from gateway.vendors.credentials import CredentialKind, NewCredential
 
@@ -109,3 +110,36 @@ def test_unknown_vendor_operations_say_what_to_do(store: Store) -> None:
         rotate_credentials(store, "ghost")
     with pytest.raises(NotFound):
         remove_vendor(store, "ghost")
+
+
+def test_update_changes_only_what_is_given(store: Store) -> None:
+    add_vendor(
+        store, "acme", display_name="Acme", settings={"score": {"scale": "percent"}}
+    )
+    changed = update_vendor(store, "acme", adapter="mathia")
+    assert (changed.display_name, changed.adapter, changed.settings) == (
+        "Acme",
+        "mathia",
+        {"score": {"scale": "percent"}},
+    )
+    changed = update_vendor(
+        store, "acme", settings={"score": {"scale": "scaled"}}, display_name="A"
+    )
+    assert get_vendor(store, "acme") == changed
+    assert (changed.display_name, changed.settings) == (
+        "A",
+        {"score": {"scale": "scaled"}},
+    )
+    assert update_vendor(store, "acme") == changed
+    with pytest.raises(NotFound):
+        update_vendor(store, "ghost", display_name="G")
+
+
+def test_list_reads_one_page_after_a_name(store: Store) -> None:
+    for name in ["c", "a", "d", "b"]:
+        add_vendor(store, name)
+    remove_vendor(store, "c")
+    assert [v.name for v in list_vendors(store)] == ["a", "b", "d"]
+    assert [v.name for v in list_vendors(store, limit=2)] == ["a", "b"]
+    assert [v.name for v in list_vendors(store, after="b", limit=2)] == ["d"]
+    assert list_vendors(store, after="d") == []
