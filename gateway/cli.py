@@ -6,11 +6,12 @@ Every command takes ``--json`` for scripts; errors go to stderr as one sentence 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -38,7 +39,7 @@ from gateway.intake.alignment import MATCH_KINDS, NewAlignment, read_alignment_f
 from gateway.intake.identity import merge_learners
 from gateway.intake.model import EVIDENCE_KINDS
 from gateway.intake.pipeline import replay
-from gateway.intake.service import align, unaligned_inbox
+from gateway.intake.service import align, apply_crosswalk_changes, unaligned_inbox
 from gateway.keys import PURPOSE_ALGS, ensure_keys, list_keys, rotate_key
 from gateway.settings import Settings
 from gateway.store import MigrationResult, Store
@@ -55,6 +56,7 @@ from gateway.vendors import (
 from gateway.vendors.credentials import NewCredential
 
 F = TypeVar("F", bound=Callable[..., Any])
+ProgressFn = Callable[[int, int], None]
 json_option = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON for scripts."
 )
@@ -80,6 +82,23 @@ def _friendly_errors(fn: F) -> F:
             raise click.ClickException(exc.detail) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _progress(label: str, *, enabled: bool) -> Iterator[ProgressFn | None]:
+    """A progress bar on stderr fed by ``callback(done, total)``; None when disabled."""
+    if not enabled:
+        yield None
+        return
+    with click.progressbar(length=1, label=label, file=sys.stderr) as bar:
+
+        def callback(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        yield callback
+    if not sys.stderr.isatty():  # the bar only wrote its label: end that line
+        click.echo(err=True)
 
 
 def _emit(as_json: bool, data: Any, text: str) -> None:
@@ -369,27 +388,20 @@ def framework_import(source: str, item_types: str | None, as_json: bool) -> None
     )
     data, source_url = load_package_source(source)
     store = _store()
-    if as_json:
+    with _progress("Importing", enabled=not as_json) as progress:
         report = import_package(
-            store, data, source_url=source_url, competency_item_types=types
+            store,
+            data,
+            source_url=source_url,
+            competency_item_types=types,
+            progress=progress,
         )
-    else:
-        with click.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
-
-            def progress(done: int, total: int) -> None:
-                bar.length = max(total, 1)
-                bar.update(done - bar.pos)
-
-            report = import_package(
-                store,
-                data,
-                source_url=source_url,
-                competency_item_types=types,
-                progress=progress,
-            )
-        if not sys.stderr.isatty():  # the bar only wrote its label: end that line
-            click.echo(err=True)
-    _emit(as_json, report.to_json(), _import_text(report))
+    # Competencies newly joined by a crosswalk: their evidence moves to the shared id.
+    rederived = apply_crosswalk_changes(store, list(report.shared_id_changes))
+    text = _import_text(report)
+    if rederived:
+        text += f"\nCrosswalk changes re-derived {rederived} evidence rows."
+    _emit(as_json, report.to_json() | {"evidence_rederived": rederived}, text)
 
 
 @framework_group.command("list")
@@ -641,20 +653,11 @@ def alignments_inbox(limit: int, as_json: bool) -> None:
 @_friendly_errors
 def replay_command(vendor: str | None, since: datetime | None, as_json: bool) -> None:
     """Re-derive observations and evidence from stored raw records (idempotent)."""
-    store = _store()
     since_utc = since.replace(tzinfo=UTC) if since else None
-    if as_json:
-        result = replay(store, vendor_id=_vendor_id(vendor), since=since_utc)
-    else:
-        with click.progressbar(length=0, label="Replaying", file=sys.stderr) as bar:
-
-            def progress(done: int, total: int) -> None:
-                bar.length = total
-                bar.update(done - bar.pos)
-
-            result = replay(
-                store, vendor_id=_vendor_id(vendor), since=since_utc, progress=progress
-            )
+    with _progress("Replaying", enabled=not as_json) as progress:
+        result = replay(
+            _store(), vendor_id=_vendor_id(vendor), since=since_utc, progress=progress
+        )
     _emit(
         as_json,
         {
