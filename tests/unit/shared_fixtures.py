@@ -1,4 +1,8 @@
-"""Where the shared fixture tree sits: ``shared/`` next to the repository folder (CI too)."""
+"""The standards' fixtures, copied from the team's shared/fixtures into tests/fixtures.
+
+They live in the repository so that a clone anywhere runs the tests; provenance is in
+tests/fixtures/SOURCES-shared.md and tests/fixtures/case/SOURCES.md.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-SHARED_FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures"
+SHARED_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 XAPI_SPEC = SHARED_FIXTURES / "xapi" / "adl-xapi-spec-1.0.3"
 XAPI_VIDEO = SHARED_FIXTURES / "xapi" / "video-profile"
 CALIPER_V1P2 = SHARED_FIXTURES / "caliper" / "v1p2"
