@@ -11,6 +11,7 @@ import functools
 import json
 import re
 import sys
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -33,13 +34,18 @@ from gateway.api.tokens import (
 )
 from gateway.competencies import ImportReport, import_package, list_frameworks
 from gateway.competencies.fetch import load_package_source
-from gateway.errors import ConfigError, TesseraError
+from gateway.errors import ConfigError, InvalidPayload, TesseraError
 from gateway.extension import tessera
 from gateway.intake.alignment import MATCH_KINDS, NewAlignment, read_alignment_file
 from gateway.intake.identity import merge_learners
 from gateway.intake.model import EVIDENCE_KINDS
 from gateway.intake.pipeline import replay
-from gateway.intake.service import align, apply_crosswalk_changes, unaligned_inbox
+from gateway.intake.service import (
+    align,
+    apply_crosswalk_changes,
+    ingest_csv,
+    unaligned_inbox,
+)
 from gateway.keys import PURPOSE_ALGS, ensure_keys, list_keys, rotate_key
 from gateway.settings import Settings
 from gateway.store import MigrationResult, Store
@@ -52,6 +58,7 @@ from gateway.vendors import (
     list_vendors,
     remove_vendor,
     rotate_credentials,
+    update_vendor,
 )
 from gateway.vendors.credentials import NewCredential
 
@@ -263,14 +270,25 @@ def _credentials_text(vendor: Vendor, creds: list[NewCredential]) -> str:
 @click.option(
     "--adapter", default=DEFAULT_ADAPTER, show_default=True, help="Inbound adapter."
 )
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Adapter settings, a TOML file such as config/vendors/acme-math.toml.",
+)
 @json_option
 @_friendly_errors
 def vendor_add(
-    name: str, display_name: str | None, adapter: str, as_json: bool
+    name: str,
+    display_name: str | None,
+    adapter: str,
+    settings_file: str | None,
+    as_json: bool,
 ) -> None:
     """Register a vendor and print its credentials once."""
+    settings = _read_settings_file(settings_file) if settings_file else None
     vendor, creds = add_vendor(
-        _store(), name, display_name=display_name, adapter=adapter
+        _store(), name, display_name=display_name, adapter=adapter, settings=settings
     )
     _emit(
         as_json,
@@ -323,6 +341,52 @@ def vendor_rotate(name: str, grace: timedelta, as_json: bool) -> None:
         as_json,
         vendor.to_json() | credentials_to_json(creds),
         _credentials_text(vendor, creds),
+    )
+
+
+def _read_settings_file(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidPayload(f"{path} is not valid TOML: {exc}.") from None
+
+
+@vendor_group.command("configure")
+@click.argument("name")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@json_option
+@_friendly_errors
+def vendor_configure(name: str, path: str, as_json: bool) -> None:
+    """Replace a vendor's adapter settings with those in a TOML file (checked first)."""
+    vendor = update_vendor(_store(), name, settings=_read_settings_file(path))
+    _emit(
+        as_json,
+        vendor.to_json(),
+        f"Vendor {vendor.name!r} now uses the settings in {path}.",
+    )
+
+
+@vendor_group.command("import")
+@click.argument("name")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@json_option
+@_friendly_errors
+def vendor_import(name: str, path: str, as_json: bool) -> None:
+    """Take in a vendor's CSV export (mapped by its [csv] settings) as evidence."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        outcomes = ingest_csv(_store(), name, fh.read())
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        key = o.status if o.stored else "already stored"
+        counts[key] = counts.get(key, 0) + 1
+    evidence_made = sum(o.evidence for o in outcomes)
+    _emit(
+        as_json,
+        {"rows": len(outcomes), "statuses": counts, "evidence": evidence_made},
+        f"{len(outcomes)} rows: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+        + f"; {evidence_made} evidence rows.",
     )
 
 

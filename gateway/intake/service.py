@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,12 +13,17 @@ from sqlalchemy import func, select
 
 from gateway.intake.alignment import NewAlignment, Rule, add_alignments
 from gateway.intake.pipeline import (
+    Incoming,
+    RecordOutcome,
+    ingest,
     observations_for_competencies,
     observations_for_rules,
     rederive_observations,
+    vendor_context,
 )
 from gateway.store import Store
 from gateway.store.tables import observations, raw_records, vendors
+from gateway.vendors import get_vendor
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,3 +115,23 @@ def record_counts(store: Store) -> dict[str, int]:
             select(raw_records.c.status, func.count()).group_by(raw_records.c.status)
         ).all()
     return {status: n for status, n in rows}
+
+
+def ingest_csv(store: Store, vendor_name: str, text: str) -> list[RecordOutcome]:
+    """Take in a vendor's CSV export: each row is a raw record, all in one transaction.
+
+    A row's external id is a digest of its content, so importing the same export again, or a
+    later export that repeats rows, stores nothing twice.
+    """
+    from adapters.inbound.csv import read_csv_export
+
+    vendor = get_vendor(store, vendor_name)
+    with store.write() as conn:
+        ctx = vendor_context(conn, vendor.id)
+        rows = read_csv_export(text, ctx.settings)
+        items = []
+        for row in rows:
+            body = json.dumps(row, sort_keys=True, ensure_ascii=False)
+            digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:40]
+            items.append(Incoming(f"csv:{digest}", body, row))
+        return ingest(conn, ctx, "csv", items)

@@ -142,3 +142,62 @@ def test_learner_merge_from_the_cli(settings: Settings, store: Store) -> None:
             ).scalar()
             == 1
         )
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_vendor_settings_from_toml_and_a_csv_import(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    from gateway.competencies import import_package
+    from tests.case_packages import item_id, make_package
+
+    import_package(store, make_package("x", {"": ["A"]}))
+    quillpad = str(REPO / "config" / "vendors" / "quillpad-export.toml")
+    added = _run(
+        settings, "vendor", "add", "quillpad", "--settings", quillpad, "--json"
+    )
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["settings"]["csv"]["delimiter"] == ";"
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Student Number;Email;Student;Task ID;Points;Max Points;Rubric Level;Submitted;"
+        f"Standards\nS-1;a@x.test;A;t1;2;4;;11/02/2026;{item_id('x', 'A')}\n"
+    )
+    first = _run(settings, "vendor", "import", "quillpad", str(export), "--json")
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.stdout) == {
+        "rows": 1,
+        "statuses": {"processed": 1},
+        "evidence": 1,
+    }
+    again = json.loads(
+        _run(settings, "vendor", "import", "quillpad", str(export), "--json").stdout
+    )
+    assert again["statuses"] == {"already stored": 1} and again["evidence"] == 0
+
+    replayed = _run(settings, "replay", "--json")
+    assert replayed.exit_code == 0, replayed.output
+    assert json.loads(replayed.stdout)["evidence"] == 1
+    assert _evidence_count(store) == 1
+
+
+def test_vendor_configure_checks_the_file(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    _run(settings, "vendor", "add", "acme")
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[score]\nscale = "loud"\n')
+    result = _run(settings, "vendor", "configure", "acme", str(bad))
+    assert result.exit_code == 1 and "scale" in result.stderr
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[score\n")
+    assert (
+        "not valid TOML"
+        in _run(settings, "vendor", "configure", "acme", str(broken)).stderr
+    )
+    good = str(REPO / "config" / "vendors" / "acme-math.toml")
+    ok = _run(settings, "vendor", "configure", "acme", good, "--json")
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["settings"]["score"]["scale"] == "percent"
