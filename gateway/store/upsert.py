@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -47,15 +48,11 @@ def _pg_json(value: Any) -> Any:
     return None if value is None else Json(value)
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 @functools.cache
 def _plan(
     table: Table, dialect_name: str
-) -> tuple[str, tuple[str, ...], tuple[Convert, ...]]:
-    """(SQL text, column order, converters) for one table on one dialect."""
+) -> tuple[str, tuple[str, ...], tuple[tuple[int, Convert], ...]]:
+    """(SQL text, column order, converters by position) for one table on one dialect."""
     module = sqlite if dialect_name == "sqlite" else postgresql
     columns = tuple(c.name for c in table.columns)
     compiled = (
@@ -68,27 +65,36 @@ def _plan(
     # Bind parameters appear in the order of compiled.positiontup.
     order = tuple(compiled.positiontup or ())
     assert set(order) == set(columns)  # noqa: S101 - every column is bound
-    converters: list[Convert] = []
-    for name in order:
+    converters: list[tuple[int, Convert]] = []
+    for position, name in enumerate(order):
         col_type = table.c[name].type
         if isinstance(col_type, UTCDateTime):
-            converters.append(_sqlite_datetime if module is sqlite else _pg_datetime)
+            converters.append(
+                (position, _sqlite_datetime if module is sqlite else _pg_datetime)
+            )
         elif isinstance(col_type, JSON):
-            converters.append(_json_text if module is sqlite else _pg_json)
+            converters.append((position, _json_text if module is sqlite else _pg_json))
         elif isinstance(col_type, Boolean) and module is sqlite:
-            converters.append(lambda v: None if v is None else int(v))
-        else:
-            converters.append(_same)
+            converters.append((position, _sqlite_bool))
     return str(compiled), order, tuple(converters)
+
+
+def _sqlite_bool(value: bool | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def insert_ignore(
     conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
 ) -> None:
-    """``INSERT ... ON CONFLICT DO NOTHING`` for ``rows`` (dicts; absent keys are NULL)."""
+    """``INSERT ... ON CONFLICT DO NOTHING`` for ``rows`` (absent keys are NULL)."""
     if not rows:
         return
     sql, order, converters = _plan(table, conn.dialect.name)
-    pairs = tuple(zip(order, converters, strict=True))
-    params = [tuple(convert(row.get(name)) for name, convert in pairs) for row in rows]
+    pick, width = operator.itemgetter(*order), len(order)
+    params = []
+    for row in rows:
+        values = list(pick(row)) if len(row) == width else [row.get(k) for k in order]
+        for position, convert in converters:
+            values[position] = convert(values[position])
+        params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
