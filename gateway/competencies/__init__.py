@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     RowMapping,
+    Table,
     and_,
     bindparam,
     delete,
@@ -331,6 +332,29 @@ def import_package(
         ) from exc
 
 
+def _insert_and_update(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    new_rows: list[dict[str, Any]],
+    changed_rows: list[dict[str, Any]],
+    tick: Callable[[int], None],
+) -> None:
+    """Insert ``new_rows`` and update ``changed_rows`` (keyed by ``b_id``) in batches."""
+    for chunk in _chunks(new_rows, BATCH):
+        conn.execute(insert(table), list(chunk))
+        tick(len(chunk))
+    if changed_rows:
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({c: bindparam(c) for c in columns})
+        )
+        for chunk in _chunks(changed_rows, BATCH):
+            conn.execute(stmt, list(chunk))
+            tick(len(chunk))
+
+
 def _chunks(seq: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(seq), size):
         yield seq[start : start + size]
@@ -530,18 +554,7 @@ def _write_items(
         else:
             stats.unchanged += 1
     _check_ownership(conn, competencies, [r["id"] for r in new_rows], fw_id, "CFItem")
-    for chunk in _chunks(new_rows, BATCH):
-        conn.execute(insert(competencies), list(chunk))
-        tick(len(chunk))
-    if changed_rows:
-        stmt = (
-            update(competencies)
-            .where(competencies.c.id == bindparam("b_id"))
-            .values({c: bindparam(c) for c in _ITEM_COLUMNS})
-        )
-        for chunk in _chunks(changed_rows, BATCH):
-            conn.execute(stmt, list(chunk))
-            tick(len(chunk))
+    _insert_and_update(conn, competencies, _ITEM_COLUMNS, new_rows, changed_rows, tick)
     present = {item.identifier for item in parsed.items}
     vanished = [
         {"b_id": ident}
@@ -606,18 +619,9 @@ def _write_associations(
         fw_id,
         "CFAssociation",
     )
-    for chunk in _chunks(new_rows, BATCH):
-        conn.execute(insert(competency_associations), list(chunk))
-        tick(len(chunk))
-    if changed_rows:
-        stmt = (
-            update(competency_associations)
-            .where(competency_associations.c.id == bindparam("b_id"))
-            .values({c: bindparam(c) for c in _ASSOC_COLUMNS})
-        )
-        for chunk in _chunks(changed_rows, BATCH):
-            conn.execute(stmt, list(chunk))
-            tick(len(chunk))
+    _insert_and_update(
+        conn, competency_associations, _ASSOC_COLUMNS, new_rows, changed_rows, tick
+    )
     present = {a.identifier for a in parsed.associations}
     # Associations carry no evidence: those gone from the package are simply removed.
     gone = [ident for ident in stored if ident not in present]
