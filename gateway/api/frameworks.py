@@ -190,9 +190,10 @@ def list_frameworks(page: PageRequest) -> Page:
                 "maxLength": 2000,
                 "description": "an http:// or https:// URL",
             },
-            "CFDocument": {"type": "object"},
-            "CFItems": {"type": "array"},
-            "CFAssociations": {"type": "array"},
+            # Checked by the import itself, whose errors name the element by JSONPath.
+            "CFDocument": {"description": "The CFDocument of a CFPackage."},
+            "CFItems": {"description": "Its CFItems."},
+            "CFAssociations": {"description": "Its CFAssociations."},
         },
     },
     params=[
