@@ -6,6 +6,7 @@ from typing import Any
 
 from gateway.api.openapi import ApiGroup, Param
 from gateway.api.pagination import Page, PageRequest, page_of
+from gateway.errors import InvalidPayload
 from gateway.extension import tessera
 from gateway.intake import queries
 from gateway.intake.identity import link_identifiers, merge_learners
@@ -206,5 +207,8 @@ def link_learner_identifiers(body: dict[str, Any]) -> dict[str, Any]:
     identifiers are attached; the learner becomes active. Returns that learner.
     """
     refs = [_ref(i["kind"], i["value"]) for i in body["identifiers"]]
+    for n, ref in enumerate(refs):
+        if not ref.value:
+            raise InvalidPayload(f"Field 'identifiers[{n}].value' must not be blank.")
     learner_id = link_identifiers(_store(), refs, display_name=body.get("display_name"))
     return queries.get_learner(_store(), learner_id).to_json()
