@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from werkzeug.test import TestResponse
@@ -50,7 +51,10 @@ def make_statement(
 
 
 def send_statements(
-    store: Store, vendor_id: str, *statements: dict[str, Any]
+    store: Store,
+    vendor_id: str,
+    *statements: dict[str, Any],
+    received_at: datetime | None = None,
 ) -> list[RecordOutcome]:
     """Ingest xAPI statements from a vendor, as the LRS endpoint does."""
     with store.write() as conn:
@@ -59,4 +63,5 @@ def send_statements(
             vendor_context(conn, vendor_id),
             "xapi",
             [Incoming(s["id"], json.dumps(s), s) for s in statements],
+            received_at=received_at,
         )
