@@ -69,7 +69,14 @@ from gateway.extension import tessera
 API_EXTENSION_KEY = "tessera.api"
 
 # Modules that each define ``api = ApiGroup(...)``; their order is the order of the tags.
-GROUP_MODULES: tuple[str, ...] = ("gateway.api.vendors",)
+GROUP_MODULES: tuple[str, ...] = (
+    "gateway.api.vendors",
+    "gateway.api.frameworks",
+    "gateway.api.competencies",
+    "gateway.api.alignments",
+    "gateway.api.learners",
+    "gateway.api.records",
+)
 
 meta = ApiGroup(
     "meta", "This API itself: its description, and the token you call it with."

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from gateway.errors import NotFound
 from gateway.intake.alignment import NewAlignment, Rule, add_alignments
 from gateway.intake.pipeline import (
     Incoming,
@@ -22,7 +23,7 @@ from gateway.intake.pipeline import (
     vendor_context,
 )
 from gateway.store import Store
-from gateway.store.tables import observations, raw_records, vendors
+from gateway.store.tables import alignments, observations, raw_records, vendors
 from gateway.vendors import get_vendor
 
 
@@ -62,6 +63,32 @@ def align(store: Store, new: Sequence[NewAlignment]) -> AlignResult:
         ids = observations_for_rules(conn, rules)
         made = rederive_observations(conn, ids)
     return AlignResult(rules, len(ids), made)
+
+
+def remove_alignment(store: Store, alignment_id: str) -> int:
+    """Delete one alignment rule and re-derive the observations it covered, atomically.
+
+    Returns how many evidence rows those observations have afterwards (through other rules).
+    """
+    with store.write() as conn:
+        row = conn.execute(
+            select(alignments).where(alignments.c.id == alignment_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"No alignment has id {alignment_id!r}.")
+        rule = Rule(
+            row.id,
+            row.vendor_id,
+            row.activity,
+            row.match,
+            row.competency_id,
+            row.weight,
+            row.kind,
+            row.dok,
+        )
+        ids = observations_for_rules(conn, [rule])
+        conn.execute(delete(alignments).where(alignments.c.id == alignment_id))
+        return rederive_observations(conn, ids)
 
 
 def apply_crosswalk_changes(store: Store, competency_ids: Sequence[str]) -> int:

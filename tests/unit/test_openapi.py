@@ -117,6 +117,41 @@ def test_the_vendor_operations_are_described() -> None:
     assert "content" not in paths["/vendors/{name}"]["delete"]["responses"]["204"]
 
 
+NEW_OPERATIONS = [
+    ("get", "/frameworks", "list_frameworks"),
+    ("post", "/frameworks", "import_framework"),
+    ("get", "/frameworks/{framework_id}", "get_framework"),
+    ("get", "/frameworks/{framework_id}/tree", "get_framework_tree"),
+    ("get", "/competencies", "search_competencies"),
+    ("get", "/competencies/{competency_id}", "get_competency"),
+    ("get", "/alignments", "list_alignments"),
+    ("post", "/alignments", "create_alignments"),
+    ("delete", "/alignments/{alignment_id}", "delete_alignment"),
+    ("get", "/alignments/inbox", "list_unaligned_activities"),
+    ("get", "/learners", "list_learners"),
+    ("get", "/learners/{learner_id}", "get_learner"),
+    ("post", "/learners/{learner_id}/merge", "merge_learner"),
+    ("post", "/learners/link", "link_learner_identifiers"),
+    ("get", "/raw-records", "list_raw_records"),
+    ("get", "/raw-records/counts", "count_raw_records"),
+    ("get", "/raw-records/{record_id}", "get_raw_record"),
+    ("post", "/replay", "replay_records"),
+]
+
+
+def test_the_intake_and_framework_operations_are_described() -> None:
+    paths = _document()["paths"]
+    for method, path, operation_id in NEW_OPERATIONS:
+        op = paths[path][method]
+        assert op["operationId"] == operation_id, (method, path)
+        assert op["security"] == [{"bearerAuth": ["admin"]}], (method, path)
+    for path in ("/frameworks", "/alignments", "/learners", "/raw-records"):
+        params = [p["name"] for p in paths[path]["get"]["parameters"]]
+        assert params[-2:] == ["limit", "cursor"], path
+    assert "201" in paths["/frameworks"]["post"]["responses"]
+    assert "204" in paths["/alignments/{alignment_id}"]["delete"]["responses"]
+
+
 def _request_schemas() -> list[dict[str, Any]]:
     return [
         op["requestBody"]["content"]["application/json"]["schema"]

@@ -1,0 +1,67 @@
+"""Helpers for the admin API tests: response checks and payloads that reach the pipeline."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from werkzeug.test import TestResponse
+
+from gateway.intake.pipeline import Incoming, RecordOutcome, ingest, vendor_context
+from gateway.store import Store
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+
+
+def ok(response: TestResponse, status: int = 200) -> Any:
+    """The JSON body of a response that must have ``status``."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.json
+
+
+def problem(response: TestResponse, status: int) -> dict[str, Any]:
+    """The problem document of an error response with ``status``."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body = response.json
+    assert isinstance(body, dict) and body["status"] == status
+    assert body["instance"] == response.request.path
+    return body
+
+
+def make_statement(
+    statement_id: str,
+    *,
+    email: str = "ada@school.example",
+    activity: str = "https://vendor.example/quiz/7",
+    scaled: float = 0.8,
+    verb: str = "scored",
+    timestamp: str = "2026-11-01T10:00:00Z",
+) -> dict[str, Any]:
+    """An xAPI statement the standard adapter turns into one observation."""
+    return {
+        "id": statement_id,
+        "actor": {"objectType": "Agent", "name": "Ada", "mbox": f"mailto:{email}"},
+        "verb": {"id": ADL + verb, "display": {"en-US": verb}},
+        "object": {"objectType": "Activity", "id": activity},
+        "result": {"score": {"scaled": scaled}},
+        "timestamp": timestamp,
+    }
+
+
+def send_statements(
+    store: Store,
+    vendor_id: str,
+    *statements: dict[str, Any],
+    received_at: datetime | None = None,
+) -> list[RecordOutcome]:
+    """Ingest xAPI statements from a vendor, as the LRS endpoint does."""
+    with store.write() as conn:
+        return ingest(
+            conn,
+            vendor_context(conn, vendor_id),
+            "xapi",
+            [Incoming(s["id"], json.dumps(s), s) for s in statements],
+            received_at=received_at,
+        )
