@@ -9,33 +9,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate as validate_spec
-from werkzeug.test import TestResponse
 
 from gateway import create_app
-from gateway.api.tokens import create_admin_token
 from gateway.settings import Settings
 from gateway.store import Store
-
-
-@pytest.fixture
-def admin(store: Store) -> dict[str, str]:
-    """Headers carrying a fresh admin token."""
-    _, token = create_admin_token(store, "test")
-    return {"Authorization": f"Bearer {token}"}
-
-
-def _ok(response: TestResponse, status: int = 200) -> Any:
-    assert response.status_code == status, response.get_data(as_text=True)
-    return response.json
-
-
-def _problem(response: TestResponse, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    body = response.json
-    assert isinstance(body, dict) and body["status"] == status
-    assert body["instance"] == response.request.path
-    return body
+from tests.api_helpers import ok, problem
 
 
 def _whoami(client: FlaskClient, created: dict[str, Any]) -> tuple[int, int]:
@@ -56,14 +34,14 @@ def test_openapi_json_is_served_with_this_servers_url(
 ) -> None:
     app = create_app(replace(settings, base_url="https://cbe.example.edu/t"), store)
     response = app.test_client().get("/api/v1/openapi.json")
-    doc = _ok(response)
+    doc = ok(response)
     validate_spec(doc)
     assert doc["servers"] == [{"url": "https://cbe.example.edu/t/api/v1"}]
     assert response.mimetype == "application/json"
 
 
 def test_every_api_route_is_in_the_document(app: Flask, client: FlaskClient) -> None:
-    doc = _ok(client.get("/api/v1/openapi.json"))
+    doc = ok(client.get("/api/v1/openapi.json"))
     routed: set[tuple[str, str]] = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
@@ -91,7 +69,7 @@ def test_vendor_lifecycle(client: FlaskClient, admin: dict[str, str]) -> None:
         },
         headers=admin,
     )
-    created = _ok(response, 201)
+    created = ok(response, 201)
     assert response.headers["Location"] == "/api/v1/vendors/acme-math"
     assert response.headers["Cache-Control"] == "no-store"
     assert created["name"] == "acme-math" and created["display_name"] == "ACME Math"
@@ -103,16 +81,16 @@ def test_vendor_lifecycle(client: FlaskClient, admin: dict[str, str]) -> None:
     }
     assert _whoami(client, created) == (200, 200)
 
-    shown = _ok(client.get("/api/v1/vendors/acme-math", headers=admin))
+    shown = ok(client.get("/api/v1/vendors/acme-math", headers=admin))
     assert shown["id"] == created["id"]
     assert created["xapi"]["secret"] not in str(shown)
     assert "xapi" not in shown and "caliper" not in shown
 
-    listing = _ok(client.get("/api/v1/vendors", headers=admin))
+    listing = ok(client.get("/api/v1/vendors", headers=admin))
     assert [v["name"] for v in listing["items"]] == ["acme-math"]
     assert listing["next_cursor"] is None
 
-    changed = _ok(
+    changed = ok(
         client.patch(
             "/api/v1/vendors/acme-math",
             json={
@@ -126,14 +104,14 @@ def test_vendor_lifecycle(client: FlaskClient, admin: dict[str, str]) -> None:
         "score": {"scale": "points", "points_max": 10}
     }
     assert changed["adapter"] == "standard"
-    changed = _ok(
+    changed = ok(
         client.patch(
             "/api/v1/vendors/acme-math", json={"adapter": "mathia"}, headers=admin
         )
     )
     assert (changed["adapter"], changed["display_name"]) == ("mathia", "ACME")
 
-    rotated = _ok(
+    rotated = ok(
         client.post(
             "/api/v1/vendors/acme-math/rotate",
             json={"grace_seconds": 3600},
@@ -145,23 +123,23 @@ def test_vendor_lifecycle(client: FlaskClient, admin: dict[str, str]) -> None:
     assert _whoami(client, rotated) == (200, 200)
     assert len(rotated["credentials"]) == 4
 
-    again = _ok(client.post("/api/v1/vendors/acme-math/rotate", headers=admin))
+    again = ok(client.post("/api/v1/vendors/acme-math/rotate", headers=admin))
     assert _whoami(client, rotated) == (401, 401)
     assert _whoami(client, again) == (200, 200)
 
     response = client.delete("/api/v1/vendors/acme-math", headers=admin)
     assert response.status_code == 204 and response.get_data() == b""
     assert _whoami(client, again) == (401, 401)
-    _problem(client.get("/api/v1/vendors/acme-math", headers=admin), 404)
-    _problem(client.delete("/api/v1/vendors/acme-math", headers=admin), 404)
-    assert _ok(client.get("/api/v1/vendors", headers=admin))["items"] == []
+    problem(client.get("/api/v1/vendors/acme-math", headers=admin), 404)
+    problem(client.delete("/api/v1/vendors/acme-math", headers=admin), 404)
+    assert ok(client.get("/api/v1/vendors", headers=admin))["items"] == []
     # The name is free again.
-    _ok(client.post("/api/v1/vendors", json={"name": "acme-math"}, headers=admin), 201)
+    ok(client.post("/api/v1/vendors", json={"name": "acme-math"}, headers=admin), 201)
 
 
 def test_a_duplicate_name_is_409(client: FlaskClient, admin: dict[str, str]) -> None:
-    _ok(client.post("/api/v1/vendors", json={"name": "acme"}, headers=admin), 201)
-    body = _problem(
+    ok(client.post("/api/v1/vendors", json={"name": "acme"}, headers=admin), 201)
+    body = problem(
         client.post("/api/v1/vendors", json={"name": "acme"}, headers=admin), 409
     )
     assert "already exists" in body["detail"]
@@ -175,7 +153,7 @@ def test_unknown_vendors_are_404(client: FlaskClient, admin: dict[str, str]) -> 
         ("delete", "/api/v1/vendors/ghost", {}),
     ]:
         response = getattr(client, method)(path, headers=admin, **kwargs)
-        assert "No vendor is named 'ghost'" in _problem(response, 404)["detail"]
+        assert "No vendor is named 'ghost'" in problem(response, 404)["detail"]
 
 
 def test_pagination_walks_every_vendor_once(
@@ -183,12 +161,12 @@ def test_pagination_walks_every_vendor_once(
 ) -> None:
     names = [f"v{i}" for i in range(5)]
     for name in reversed(names):
-        _ok(client.post("/api/v1/vendors", json={"name": name}, headers=admin), 201)
+        ok(client.post("/api/v1/vendors", json={"name": name}, headers=admin), 201)
     seen: list[str] = []
     pages = 0
     url = "/api/v1/vendors?limit=2"
     while True:
-        page = _ok(client.get(url, headers=admin))
+        page = ok(client.get(url, headers=admin))
         pages += 1
         assert len(page["items"]) <= 2
         seen += [v["name"] for v in page["items"]]
@@ -210,7 +188,7 @@ def test_pagination_walks_every_vendor_once(
 def test_bad_paging_is_400(
     client: FlaskClient, admin: dict[str, str], query: str, words: str
 ) -> None:
-    body = _problem(client.get(f"/api/v1/vendors?{query}", headers=admin), 400)
+    body = problem(client.get(f"/api/v1/vendors?{query}", headers=admin), 400)
     assert words in body["detail"]
 
 
@@ -226,7 +204,7 @@ def test_a_body_that_is_not_json_is_415(
         content_type="application/x-www-form-urlencoded",
         headers=admin,
     )
-    body = _problem(response, 415)
+    body = problem(response, 415)
     assert "Content-Type: application/json" in body["detail"]
 
 
@@ -237,14 +215,14 @@ def test_malformed_json_is_400(client: FlaskClient, admin: dict[str, str]) -> No
         content_type="application/json",
         headers=admin,
     )
-    assert "not valid JSON" in _problem(response, 400)["detail"]
+    assert "not valid JSON" in problem(response, 400)["detail"]
     response = client.post(
         "/api/v1/vendors",
         data='{"name": NaN}',
         content_type="application/json",
         headers=admin,
     )
-    assert "not valid JSON" in _problem(response, 400)["detail"]
+    assert "not valid JSON" in problem(response, 400)["detail"]
 
 
 @pytest.mark.parametrize(
@@ -265,37 +243,37 @@ def test_invalid_fields_are_named(
     field: str,
     words: str,
 ) -> None:
-    problem = _problem(client.post("/api/v1/vendors", json=body, headers=admin), 400)
-    assert words in problem["detail"] and repr(field) in problem["detail"]
-    assert problem["errors"][0]["field"] == field
+    found = problem(client.post("/api/v1/vendors", json=body, headers=admin), 400)
+    assert words in found["detail"] and repr(field) in found["detail"]
+    assert found["errors"][0]["field"] == field
 
 
 def test_every_problem_in_a_body_is_listed(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:
-    problem = _problem(
+    found = problem(
         client.post(
             "/api/v1/vendors", json={"colour": 1, "settings": 2}, headers=admin
         ),
         400,
     )
-    assert {e["field"] for e in problem["errors"]} == {"name", "colour", "settings"}
-    assert "2 more problems listed in errors" in problem["detail"]
+    assert {e["field"] for e in found["errors"]} == {"name", "colour", "settings"}
+    assert "2 more problems listed in errors" in found["detail"]
 
 
 def test_patch_needs_a_field_and_rotate_checks_its_grace(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:
-    _ok(client.post("/api/v1/vendors", json={"name": "acme"}, headers=admin), 201)
-    empty = _problem(client.patch("/api/v1/vendors/acme", json={}, headers=admin), 400)
+    ok(client.post("/api/v1/vendors", json={"name": "acme"}, headers=admin), 201)
+    empty = problem(client.patch("/api/v1/vendors/acme", json={}, headers=admin), 400)
     assert "at least 1 of: display_name, adapter, settings" in empty["detail"]
-    nothing = _problem(client.patch("/api/v1/vendors/acme", headers=admin), 400)
+    nothing = problem(client.patch("/api/v1/vendors/acme", headers=admin), 400)
     assert "request body is empty" in nothing["detail"]
-    rename = _problem(
+    rename = problem(
         client.patch("/api/v1/vendors/acme", json={"name": "x"}, headers=admin), 400
     )
     assert "'name' is not accepted" in rename["detail"]
-    grace = _problem(
+    grace = problem(
         client.post(
             "/api/v1/vendors/acme/rotate", json={"grace_seconds": -5}, headers=admin
         ),
@@ -312,11 +290,11 @@ def test_settings_are_checked_by_the_inbound_adapter(
         json={"name": "acme", "settings": {"score": {"scale": "loud"}}},
         headers=admin,
     )
-    assert "scale" in _problem(refused, 400)["detail"]
-    _problem(client.get("/api/v1/vendors/acme", headers=admin), 404)
+    assert "scale" in problem(refused, 400)["detail"]
+    problem(client.get("/api/v1/vendors/acme", headers=admin), 404)
 
     good = {"score": {"scale": "percent"}, "hints": {"trust": False}}
-    _ok(
+    ok(
         client.post(
             "/api/v1/vendors", json={"name": "acme", "settings": good}, headers=admin
         ),
@@ -327,8 +305,8 @@ def test_settings_are_checked_by_the_inbound_adapter(
         json={"settings": {"hints": {"trust": "yes"}}},
         headers=admin,
     )
-    assert "must be true or false" in _problem(refused, 400)["detail"]
-    kept = _ok(client.get("/api/v1/vendors/acme", headers=admin))
+    assert "must be true or false" in problem(refused, 400)["detail"]
+    kept = ok(client.get("/api/v1/vendors/acme", headers=admin))
     assert kept["settings"] == good
 
 
@@ -336,15 +314,15 @@ def test_authentication_comes_before_the_body_is_read(client: FlaskClient) -> No
     response = client.post(
         "/api/v1/vendors", data="not json", content_type="text/plain"
     )
-    _problem(response, 401)
+    problem(response, 401)
 
 
 def test_changes_are_logged_with_the_admin_token(
     client: FlaskClient, admin: dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     capsys.readouterr()
-    _ok(client.get("/api/v1/vendors", headers=admin))
+    ok(client.get("/api/v1/vendors", headers=admin))
     assert "by admin token" not in capsys.readouterr().err
-    _ok(client.post("/api/v1/vendors", json={"name": "acme"}, headers=admin), 201)
+    ok(client.post("/api/v1/vendors", json={"name": "acme"}, headers=admin), 201)
     err = capsys.readouterr().err
     assert "gateway.audit: POST /api/v1/vendors by admin token 'test' (ta_" in err
