@@ -313,9 +313,9 @@ def _derive(
                 "aligned": bool(targets),
             }
         )
-        aligned_any[rid] = aligned_any.get(rid, False) or bool(targets)
-        if obs.score is None:
+        if obs.score is None:  # activity data: kept, never waiting for an alignment
             continue
+        aligned_any[rid] = aligned_any.get(rid, False) or bool(targets)
         for t in targets:
             batch.evidence.append(
                 _evidence_row(oid, rid, learner_id, ctx.id, obs, t, observed, received)
@@ -550,11 +550,11 @@ def rederive_observations(conn: Connection, observation_ids: Sequence[str]) -> i
         hinted = [hint_map[h] for h in r.hints if h in hint_map] if trust else []
         targets = aligner.targets(r.vendor_id, r.activity_id, hinted)
         aligned.append({"oid": r.id, "is_aligned": bool(targets)})
+        if r.score is None:
+            continue
         records_aligned[r.raw_record_id] = records_aligned.get(
             r.raw_record_id, False
         ) or bool(targets)
-        if r.score is None:
-            continue
         for t in targets:
             new_evidence.append(
                 _evidence_row(

@@ -119,7 +119,7 @@ class InboxEntry:
 
 
 def unaligned_inbox(store: Store, *, limit: int = 100) -> list[InboxEntry]:
-    """Unaligned activities, most observations first."""
+    """Activities whose scored observations no rule covers yet, most observations first."""
     count = func.count().label("n")
     last = func.max(observations.c.observed_at).label("last")
     with store.read() as conn:
@@ -128,6 +128,7 @@ def unaligned_inbox(store: Store, *, limit: int = 100) -> list[InboxEntry]:
             .select_from(observations)
             .outerjoin(vendors, vendors.c.id == observations.c.vendor_id)
             .where(observations.c.aligned.is_(False))
+            .where(observations.c.score.is_not(None))
             .group_by(vendors.c.name, observations.c.activity_id)
             .order_by(count.desc(), observations.c.activity_id)
             .limit(limit)

@@ -134,6 +134,15 @@ def test_unaligned_activity_waits_in_the_inbox_until_aligned(
         }
 
 
+def test_unscored_activity_data_is_kept_but_never_waits_for_alignment(
+    store: Store, vendor: VendorContext
+) -> None:
+    [out] = _ingest(store, vendor, make_payload(score=None))
+    assert out.status == "processed" and out.evidence == 0
+    assert _count(store, observations) == 1
+    assert unaligned_inbox(store) == []
+
+
 def test_pattern_alignments(store: Store, vendor: VendorContext) -> None:
     seed_competencies(store, [(C1, None), (C2, None)])
     _align(store, "https://vendor.test/quiz/", C1, match="prefix")
