@@ -18,6 +18,7 @@ from gateway.store.tables import (
     learner_identifiers,
     learners,
     observations,
+    pipeline_state,
     raw_records,
     utcnow,
 )
@@ -100,8 +101,12 @@ def dict_adapter(name: str, protocol: str) -> DictAdapter:
 
 
 def clear_intake(store: Store) -> None:
-    """Remove everything the pipeline derived or stored (for property tests)."""
+    """Remove everything the pipeline derived or stored (for property tests).
+
+    Deleting learners is nothing Tessera does itself, so the caches' tokens go too.
+    """
     with store.write() as conn:
+        conn.execute(delete(pipeline_state))
         for table in (evidence, observations, raw_records, alignments):
             conn.execute(delete(table))
         conn.execute(delete(learner_identifiers))

@@ -48,6 +48,7 @@ from gateway.store.tables import (
     frameworks,
     utcnow,
 )
+from gateway.store.tokens import ALIGNMENTS, invalidate
 
 __all__ = [
     "Competency",
@@ -323,6 +324,8 @@ def import_package(
                 conn.execute(
                     text("SELECT pg_advisory_xact_lock(:id)"), {"id": _IMPORT_LOCK_ID}
                 )
+            # Shared ids may change: pipeline processes reload their alignment rules.
+            invalidate(conn, ALIGNMENTS)
             return _import(conn, parsed, source_url, types, progress)
     except SQLAlchemyError as exc:
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, select
 
 from gateway.competencies import resolve_competency_refs
 from gateway.errors import InvalidPayload, NotFound
 from gateway.ids import uuid5
 from gateway.intake.model import EVIDENCE_KINDS
 from gateway.store.tables import alignments, competencies, utcnow
+from gateway.store.tokens import ALIGNMENTS, cached, invalidate
 from gateway.store.upsert import insert_ignore
 
 MATCH_KINDS = ("exact", "prefix", "glob")
@@ -65,95 +66,83 @@ class Target:
     dok: int | None
 
 
-class Aligner:
-    """Resolves activities to targets for one batch, with one query per kind of look-up."""
+@dataclass(frozen=True, slots=True)
+class RuleIndex:
+    """Every alignment rule, indexed for look-up, with the shared id of each target."""
 
-    def __init__(
-        self,
-        conn: Connection,
-        vendor_ids: Iterable[str | None],
-        activities: Iterable[str],
-    ):
-        acts = sorted(set(activities))
-        vendors = sorted({v for v in vendor_ids if v is not None})
-        rows = conn.execute(
-            select(alignments, competencies.c.shared_id)
-            .join(competencies, competencies.c.id == alignments.c.competency_id)
-            .where(
-                or_(
-                    alignments.c.vendor_id.is_(None),
-                    alignments.c.vendor_id.in_(vendors),
-                )
-            )
-            .where(
-                or_(
-                    alignments.c.match != "exact",
-                    alignments.c.activity.in_(acts),
-                )
-            )
-        ).all()
-        self.rules = [
-            Rule(
-                r.id,
-                r.vendor_id,
-                r.activity,
-                r.match,
-                r.competency_id,
-                r.weight,
-                r.kind,
-                r.dok,
-            )
-            for r in rows
-        ]
-        self._exact: dict[str, list[Rule]] = {}
-        self._patterns: list[Rule] = []
-        for rule in self.rules:
-            if rule.match == "exact":
-                self._exact.setdefault(rule.activity, []).append(rule)
-            else:
-                self._patterns.append(rule)
+    exact: dict[str, list[Rule]]
+    patterns: list[Rule]
+    shared: dict[str, str]
+
+
+def load_rules(conn: Connection) -> RuleIndex:
+    """Read every alignment rule (one query); cached per process by :class:`Aligner`."""
+    rows = conn.execute(
+        select(alignments, competencies.c.shared_id).join(
+            competencies, competencies.c.id == alignments.c.competency_id
+        )
+    ).all()
+    exact: dict[str, list[Rule]] = {}
+    patterns: list[Rule] = []
+    for r in rows:
+        rule = Rule(
+            r.id,
+            r.vendor_id,
+            r.activity,
+            r.match,
+            r.competency_id,
+            r.weight,
+            r.kind,
+            r.dok,
+        )
+        if rule.match == "exact":
+            exact.setdefault(rule.activity, []).append(rule)
+        else:
+            patterns.append(rule)
+    return RuleIndex(exact, patterns, {r.competency_id: r.shared_id for r in rows})
+
+
+class Aligner:
+    """Resolves activities to targets; rules come from this process's cache (see state)."""
+
+    def __init__(self, conn: Connection, tokens: dict[str, str]) -> None:
         self._conn = conn
-        self._shared: dict[str, str] = {r.competency_id: r.shared_id for r in rows}
+        self._index = cached(conn, ALIGNMENTS, tokens, lambda: load_rules(conn))
+        self._extra: dict[str, str] = {}  # shared ids of hinted competencies
 
     def resolve_hints(self, hints: Iterable[str]) -> dict[str, str]:
         """Map CASE item identifiers or URIs to competency ids (unknown ones are dropped)."""
         resolved = resolve_competency_refs(self._conn, hints)
-        self.shared_ids(resolved.values())
-        return resolved
-
-    def shared_ids(self, competency_ids: Iterable[str]) -> dict[str, str]:
-        """Shared (crosswalk) id of each competency."""
-        missing = sorted(set(competency_ids) - self._shared.keys())
+        missing = sorted(
+            set(resolved.values()) - self._index.shared.keys() - self._extra.keys()
+        )
         if missing:
             for r in self._conn.execute(
                 select(competencies.c.id, competencies.c.shared_id).where(
                     competencies.c.id.in_(missing)
                 )
             ):
-                self._shared[r.id] = r.shared_id
-        return self._shared
+                self._extra[r.id] = r.shared_id
+        return resolved
+
+    def _shared_id(self, competency_id: str) -> str | None:
+        return self._index.shared.get(competency_id) or self._extra.get(competency_id)
 
     def targets(
         self, vendor_id: str | None, activity_id: str, hint_competencies: Sequence[str]
     ) -> list[Target]:
         """Targets for one observation: one per shared competency, rules before hints."""
-        candidates = self._exact.get(activity_id, []) + self._patterns
+        candidates = self._index.exact.get(activity_id, ()), self._index.patterns
         chosen: list[tuple[str, float | None, str | None, int | None]] = [
             (r.competency_id, r.weight, r.kind, r.dok)
-            for r in candidates
+            for group in candidates
+            for r in group
             if r.matches(vendor_id, activity_id)
         ]
         chosen += [(c, None, None, None) for c in hint_competencies]
-        if not chosen:
-            return []
-        shared = (
-            self.shared_ids(c for c, *_ in chosen)
-            if hint_competencies
-            else self._shared
-        )
         out: dict[str, Target] = {}
         for competency_id, weight, kind, dok in chosen:
-            sid = shared.get(competency_id)
+            sid = self._shared_id(competency_id)
             if sid is not None and sid not in out:
                 out[sid] = Target(competency_id, sid, weight, kind, dok)
         return list(out.values())
@@ -225,6 +214,7 @@ def add_alignments(conn: Connection, new: Sequence[NewAlignment]) -> list[Rule]:
             )
         )
     now = utcnow()
+    invalidate(conn, ALIGNMENTS)
     insert_ignore(
         conn,
         alignments,

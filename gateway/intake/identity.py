@@ -26,7 +26,8 @@ from gateway.store.tables import (
     observations,
     utcnow,
 )
-from gateway.store.upsert import insert_ignore
+from gateway.store.tokens import IDENTITY, cached, invalidate
+from gateway.store.upsert import insert_ignore, select_in
 
 _LEARNER_NS = uuid.UUID("6c0f4f8e-3c5e-4f0b-9d7e-2a4a3f1e7b10")
 
@@ -36,34 +37,44 @@ def provisional_learner_id(ref: LearnerRef) -> str:
     return uuid5(_LEARNER_NS, f"{ref.kind}|{ref.value}")
 
 
+_MAX_CACHED_IDENTIFIERS = 500_000
+_FIND = "SELECT kind, value, learner_id FROM learner_identifiers WHERE value IN ({in})"
+
+
 def resolve_learners(
     conn: Connection,
     refs_list: Sequence[tuple[LearnerRef, ...]],
     names: Sequence[str | None],
+    tokens: dict[str, str] | None = None,
 ) -> list[str]:
-    """One learner id per entry of ``refs_list``, making provisional learners as needed."""
-    wanted = {(r.kind, r.value) for refs in refs_list for r in refs}
-    known: dict[tuple[str, str], str] = {}
+    """One learner id per entry of ``refs_list``, making provisional learners as needed.
+
+    With ``tokens`` (the pipeline's), identifiers already looked up are remembered by this
+    process until a merge changes the token; without, every look-up goes to the database.
+    """
+    known: dict[tuple[str, str], str] = (
+        cached(conn, IDENTITY, tokens, dict) if tokens is not None else {}
+    )
+    if len(known) > _MAX_CACHED_IDENTIFIERS:
+        known.clear()
+    wanted = {(r.kind, r.value) for refs in refs_list for r in refs} - known.keys()
     if wanted:
-        rows = conn.execute(
-            select(
-                learner_identifiers.c.kind,
-                learner_identifiers.c.value,
-                learner_identifiers.c.learner_id,
-            ).where(
-                tuple_(learner_identifiers.c.kind, learner_identifiers.c.value).in_(
-                    wanted
-                )
-            )
-        ).all()
-        known = {(r.kind, r.value): r.learner_id for r in rows}
+        rows = select_in(conn, _FIND, sorted({value for _, value in wanted}))
+        for kind, value, learner_id in rows:
+            if (kind, value) in wanted:
+                known[(kind, value)] = learner_id
     now = utcnow()
     new_learners: dict[str, dict[str, object]] = {}
     new_ids: list[dict[str, object]] = []
+    made: dict[
+        tuple[str, str], str
+    ] = {}  # made in this transaction: not cached until read
     result = []
     for refs, name in zip(refs_list, names, strict=True):
+        pairs = [(r.kind, r.value) for r in refs]
         learner_id = next(
-            (known[(r.kind, r.value)] for r in refs if (r.kind, r.value) in known), None
+            (known.get(p) or made.get(p) for p in pairs if p in known or p in made),
+            None,
         )
         if learner_id is None:
             learner_id = provisional_learner_id(refs[0])
@@ -77,13 +88,13 @@ def resolve_learners(
                     "created_at": now,
                 },
             )
-        for r in refs:
-            if (r.kind, r.value) not in known:
-                known[(r.kind, r.value)] = learner_id
+        for kind, value in pairs:
+            if (kind, value) not in known and (kind, value) not in made:
+                made[(kind, value)] = learner_id
                 new_ids.append(
                     {
-                        "kind": r.kind,
-                        "value": r.value,
+                        "kind": kind,
+                        "value": value,
                         "learner_id": learner_id,
                         "created_at": now,
                     }
@@ -120,6 +131,7 @@ def _merge(conn: Connection, merged_id: str, kept_id: str) -> MergeResult:
         raise Conflict(
             "A learner cannot be merged into itself; name two different learners."
         )
+    invalidate(conn, IDENTITY)  # identifiers move: every process forgets what it knew
     found = {
         r.id: r
         for r in conn.execute(

@@ -33,7 +33,8 @@ from gateway.intake.identity import resolve_learners
 from gateway.intake.model import AdapterRejected, Observation
 from gateway.store import Store
 from gateway.store.tables import evidence, observations, raw_records, utcnow, vendors
-from gateway.store.upsert import insert_ignore
+from gateway.store.tokens import current_tokens
+from gateway.store.upsert import insert_ignore, select_in
 
 log = logging.getLogger("gateway.intake")
 _RECORD_NS = uuid.UUID("5f1b0a52-9d3e-4d67-8f0e-51c1f0a7c2e4")
@@ -161,14 +162,11 @@ def ingest(
     now = received_at or utcnow()
     ids = [record_id(protocol, ctx.id, item.external_id) for item in items]
     existing = {
-        r.id: r
-        for r in conn.execute(
-            select(
-                raw_records.c.id,
-                raw_records.c.body,
-                raw_records.c.status,
-                raw_records.c.status_detail,
-            ).where(raw_records.c.id.in_(ids))
+        row[0]: row
+        for row in select_in(
+            conn,
+            "SELECT id, body, status, status_detail FROM raw_records WHERE id IN ({in})",
+            ids,
         )
     }
     fresh: list[tuple[str, Incoming]] = []
@@ -213,9 +211,9 @@ def ingest(
             )
         else:
             old = existing.get(rid)
-            body = old.body if old is not None else item.body
-            status = old.status if old is not None else "processed"
-            detail = old.status_detail if old is not None else None
+            body = old[1] if old is not None else item.body
+            status = old[2] if old is not None else "processed"
+            detail = old[3] if old is not None else None
             outcomes.append(
                 RecordOutcome(
                     rid, item.external_id, False, body == item.body, status, detail
@@ -273,12 +271,14 @@ def _derive(
     pending = [(rec, found) for rec, found in pending if rec[0] not in voided_by]
 
     flat = [(rec, i, o) for rec, found in pending for i, o in enumerate(found)]
+    tokens = current_tokens(conn)
     learner_ids = resolve_learners(
-        conn, [o.learner for _, _, o in flat], [o.learner_name for _, _, o in flat]
+        conn,
+        [o.learner for _, _, o in flat],
+        [o.learner_name for _, _, o in flat],
+        tokens,
     )
-    aligner = Aligner(
-        conn, (rec[1].id for rec, _, _ in flat), (o.activity_id for _, _, o in flat)
-    )
+    aligner = Aligner(conn, tokens)
     hint_map = aligner.resolve_hints(
         h for rec, _, o in flat if rec[1].trust_hints for h in o.hints
     )
@@ -360,21 +360,17 @@ def _stored_voids(conn: Connection, records: Sequence[_RecordInput]) -> dict[str
     if not records:
         return {}
     by_key = {(rec[1].id, rec[2], rec[3]): rec[0] for rec in records}
-    rows = conn.execute(
-        select(
-            raw_records.c.vendor_id,
-            raw_records.c.protocol,
-            raw_records.c.voids,
-            raw_records.c.external_id,
-        )
-        .where(raw_records.c.voids.in_(sorted({rec[3] for rec in records})))
-        .where(raw_records.c.status != "voided")
-    ).all()
+    rows = select_in(
+        conn,
+        "SELECT vendor_id, protocol, voids, external_id FROM raw_records"
+        " WHERE voids IN ({in}) AND status != 'voided'",
+        sorted({rec[3] for rec in records}),
+    )
     out = {}
-    for r in rows:
-        rid = by_key.get((r.vendor_id, r.protocol, r.voids))
+    for vendor_id, protocol, target, external_id in rows:
+        rid = by_key.get((vendor_id, protocol, target))
         if rid is not None:
-            out[rid] = r.external_id
+            out[rid] = external_id
     return out
 
 
@@ -538,7 +534,7 @@ def rederive_observations(conn: Connection, observation_ids: Sequence[str]) -> i
     for r in rows:
         if r.vendor_id not in contexts and r.vendor_id is not None:
             contexts[r.vendor_id] = vendor_context(conn, r.vendor_id)
-    aligner = Aligner(conn, (r.vendor_id for r in rows), (r.activity_id for r in rows))
+    aligner = Aligner(conn, current_tokens(conn))
     hint_map = aligner.resolve_hints(h for r in rows for h in r.hints)
     conn.execute(delete(evidence).where(evidence.c.observation_id.in_(observation_ids)))
     new_evidence: list[dict[str, Any]] = []

@@ -24,6 +24,7 @@ from gateway.intake.pipeline import (
 )
 from gateway.store import Store
 from gateway.store.tables import alignments, observations, raw_records, vendors
+from gateway.store.tokens import ALIGNMENTS, invalidate
 from gateway.vendors import get_vendor
 
 
@@ -88,12 +89,14 @@ def remove_alignment(store: Store, alignment_id: str) -> int:
         )
         ids = observations_for_rules(conn, [rule])
         conn.execute(delete(alignments).where(alignments.c.id == alignment_id))
+        invalidate(conn, ALIGNMENTS)
         return rederive_observations(conn, ids)
 
 
 def apply_crosswalk_changes(store: Store, competency_ids: Sequence[str]) -> int:
     """Re-derive evidence whose shared competency changed with a framework import."""
     with store.write() as conn:
+        invalidate(conn, ALIGNMENTS)  # the cached shared ids of rule targets are stale
         return rederive_observations(
             conn, observations_for_competencies(conn, competency_ids)
         )

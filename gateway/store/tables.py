@@ -396,3 +396,14 @@ Index(
     evidence.c.shared_id,
     evidence.c.observed_at,
 )
+
+# --- Cache validity. Owned by gateway.store.tokens. -------------------------------------
+# Processes cache alignment rules and learner identifiers; whoever changes what a cache
+# holds (a merge, an alignment, a framework import) gives its row a new random token, and
+# every process drops its copy when it sees the token change.
+pipeline_state = Table(
+    "pipeline_state",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("token", String(36), nullable=False),
+)

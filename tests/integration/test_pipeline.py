@@ -433,3 +433,50 @@ def test_a_trusted_link_merges_learners_a_vendor_kept_apart(
     assert link_identifiers(store, refs) == kept  # linking again changes nothing
     replay(store, adapter_lookup=dict_adapter)
     assert evidence_snapshot(store) == linked
+
+
+def test_cached_identities_follow_a_merge(store: Store, vendor: VendorContext) -> None:
+    seed_competencies(store, [(C1, None)])
+    _align(store, QUIZ, C1)
+    ada, bo = [["email", "ada@school.test"]], [["email", "bo@school.test"]]
+    _ingest(
+        store,
+        vendor,
+        make_payload(learner=ada),
+        make_payload(learner=bo),
+        ids=["a", "b"],
+    )
+    _ingest(
+        store, vendor, make_payload(learner=ada), ids=["a2"]
+    )  # now cached: ada -> A
+    with store.read() as conn:
+        ids = dict(
+            conn.execute(
+                select(raw_records.c.external_id, evidence.c.learner_id).join(
+                    evidence, evidence.c.raw_record_id == raw_records.c.id
+                )
+            ).all()
+        )
+    merge_learners(store, ids["a"], ids["b"])
+    _ingest(store, vendor, make_payload(learner=ada), ids=["a3"])
+    with store.read() as conn:
+        learner = conn.execute(
+            select(evidence.c.learner_id)
+            .join(raw_records, evidence.c.raw_record_id == raw_records.c.id)
+            .where(raw_records.c.external_id == "a3")
+        ).scalar_one()
+    assert learner == ids["b"]
+
+
+def test_cached_rules_follow_a_removed_alignment(
+    store: Store, vendor: VendorContext
+) -> None:
+    from gateway.intake.service import remove_alignment
+
+    seed_competencies(store, [(C1, None)])
+    rule = align(store, [NewAlignment(QUIZ, C1)]).rules[0]
+    [first] = _ingest(store, vendor, make_payload(), ids=["1"])
+    assert first.evidence == 1
+    remove_alignment(store, rule.id)
+    [second] = _ingest(store, vendor, make_payload(), ids=["2"])
+    assert (second.status, second.evidence) == ("unaligned", 0)
