@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gateway.api.lookups import vendor_id_named
-from gateway.api.openapi import ApiGroup, Param
+from gateway.api.openapi import ApiGroup, Param, current_admin
 from gateway.api.pagination import Page, PageRequest, page_of
 from gateway.errors import InvalidPayload
 from gateway.extension import tessera
 from gateway.intake import queries
-from gateway.intake.pipeline import replay
+from gateway.intake.pipeline import replay, void_records
 from gateway.intake.service import record_counts
 from gateway.store import Store
 
@@ -144,6 +144,32 @@ def count_raw_records() -> dict[str, int]:
 def get_raw_record(record_id: str) -> dict[str, Any]:
     """One raw record with its body as received, its status and reason, and what it made."""
     return queries.get_raw_record(_store(), record_id).to_json()
+
+
+@api.operation(
+    "POST",
+    "/raw-records/{record_id}/void",
+    summary="Void a raw record (its evidence is retracted)",
+    params=[Param("record_id", {"type": "string"}, location="path")],
+    request_schema={
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["reason"],
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500}},
+    },
+    response_schema=RAW_RECORD_DETAIL,
+)
+def void_raw_record(record_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Retract what a payload said (a vendor's deletion, an admin's decision), keeping it.
+
+    The record stays stored with status ``voided`` and the reason; a replay keeps it voided.
+    """
+    store = _store()
+    found = queries.get_raw_record(store, record_id).record
+    by = f"admin token {current_admin().name!r}: {body['reason']}"
+    with store.write() as conn:
+        void_records(conn, found.vendor_id, found.protocol, [found.external_id], by)
+    return queries.get_raw_record(store, record_id).to_json()
 
 
 @api.operation(

@@ -442,10 +442,12 @@ def get_raw_record(store: Store, record_id: str) -> RawRecordDetail:
         .where(observations.c.raw_record_id == raw_records.c.id)
         .scalar_subquery()
     )
-    ev_count = (
+    ev_count = (  # through observations: evidence has no index on raw_record_id
         select(func.count())
-        .select_from(evidence)
-        .where(evidence.c.raw_record_id == raw_records.c.id)
+        .select_from(
+            evidence.join(observations, observations.c.id == evidence.c.observation_id)
+        )
+        .where(observations.c.raw_record_id == raw_records.c.id)
         .scalar_subquery()
     )
     stmt = (

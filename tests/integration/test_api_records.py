@@ -157,3 +157,26 @@ def test_records_need_a_token(client: FlaskClient) -> None:
     problem(client.get("/api/v1/raw-records/counts"), 401)
     problem(client.get("/api/v1/raw-records/x"), 401)
     problem(client.post("/api/v1/replay"), 401)
+
+
+def test_voiding_a_record_retracts_its_evidence_and_survives_replay(
+    client: FlaskClient, admin: dict[str, str], records: None
+) -> None:
+    listing = ok(client.get("/api/v1/raw-records", headers=admin))
+    record = next(r for r in listing["items"] if r["external_id"] == S1)
+    path = f"/api/v1/raw-records/{record['id']}"
+    assert ok(client.get(path, headers=admin))["evidence"] == 1
+    voided = ok(
+        client.post(f"{path}/void", json={"reason": "vendor deleted it"}, headers=admin)
+    )
+    assert voided["status"] == "voided" and voided["evidence"] == 0
+    assert "vendor deleted it" in voided["reason"]
+    ok(client.post("/api/v1/replay", json={}, headers=admin))
+    assert ok(client.get(path, headers=admin))["status"] == "voided"
+    problem(client.post(f"{path}/void", json={}, headers=admin), 400)
+    problem(
+        client.post(
+            "/api/v1/raw-records/nope/void", json={"reason": "x"}, headers=admin
+        ),
+        404,
+    )
