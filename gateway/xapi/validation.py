@@ -398,14 +398,14 @@ class _Checker:
             m.groups()
         )
         if sign is not None:
-            if self.is_v2 and off_m is None:
-                self.fail(
-                    path, "must give its offset as +hh:mm or -hh:mm (RFC 3339)", "4.5"
-                )
             offset = timedelta(hours=int(off_h), minutes=int(off_m or 0))
             if sign == "-" and not offset:
                 # RFC 3339 4.3: -00:00 means "offset unknown"; the suite rejects all its forms.
                 self.fail(path, "must not use the unknown-offset form -00:00", "4.5")
+            if self.is_v2 and off_m is None:
+                self.fail(
+                    path, "must give its offset as +hh:mm or -hh:mm (RFC 3339)", "4.5"
+                )
             if int(off_h) > 23 or int(off_m or 0) > 59:
                 self.fail(path, f"has an impossible offset in {_describe(text)}", "4.5")
             if sign == "+":
