@@ -58,6 +58,7 @@ SUPPORTED_VERSIONS: Final = frozenset({"1.0.3", "2.0.0"})
 """The LRS versions this module validates for (chosen by ``X-Experience-API-Version``)."""
 
 VOIDED_VERB: Final = "http://adlnet.gov/expapi/verbs/voided"
+SIGNATURE_USAGE: Final = "http://adlnet.gov/expapi/attachments/signature"
 
 
 @dataclass(frozen=True, slots=True)
@@ -1021,6 +1022,17 @@ class _Checker:
                 ipath + ".contentType",
                 "2.4.11",
             )
+            if (
+                attachment["usageType"] == SIGNATURE_USAGE
+                and attachment["contentType"].split(";")[0].strip().lower()
+                != "application/octet-stream"
+            ):
+                # Data 2.6: a signature is a JWS sent as application/octet-stream.
+                self.fail(
+                    ipath + ".contentType",
+                    "of a signature attachment must be application/octet-stream",
+                    "2.6",
+                )
             attachment["length"] = length
             attachment["sha2"] = self.formatted(
                 d["sha2"], _SHA2, "a SHA-2 hash in hex", ipath + ".sha2", "2.4.11"

@@ -1377,6 +1377,17 @@ INVALID: list[
         ("attachments[0].data",),
         BOTH,
     ),
+    # Data 2.6 signed statements.
+    (
+        "signature not octet-stream",
+        _S,
+        {
+            "attachments.0.usageType": "http://adlnet.gov/expapi/attachments/signature",
+            "attachments.0.contentType": "application/json",
+        },
+        ("attachments[0].contentType", "octet-stream", "2.6"),
+        BOTH,
+    ),
     # Data 4.2 language tags (RFC 5646).
     (
         "duplicate extension singleton",
