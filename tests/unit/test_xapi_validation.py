@@ -513,6 +513,35 @@ INVALID: list[
         BOTH,
     ),
     ("verb extra key", _S, {"verb.name": "x"}, ("verb.name",), BOTH),
+    # Data 2.2 (XAPI-00011): IRIs and IRLs without a scheme.
+    (
+        "verb id without scheme",
+        _S,
+        {"verb.id": "adlnet.gov/expapi/verbs/attended"},
+        ("verb.id", "scheme"),
+        BOTH,
+    ),
+    (
+        "openid without scheme",
+        _S,
+        {"actor.mbox": DELETE, "actor.openid": "open.id.com/testUser"},
+        ("actor.openid",),
+        BOTH,
+    ),
+    (
+        "activity type without scheme",
+        _S,
+        {"object.definition.type": "adlnet.gov/expapi/activities/cmi.interaction"},
+        ("object.definition.type", "scheme"),
+        BOTH,
+    ),
+    (
+        "extension key without scheme",
+        _S,
+        {"context.extensions": {"example.com/ext": 1}},
+        ("context.extensions", "IRI"),
+        BOTH,
+    ),
     # Data 2.4.4 / 2.4.4.1 objects and activities.
     (
         "object objectType lowercase",
@@ -1909,11 +1938,14 @@ def test_mutated_statement_is_valid_and_idempotent_or_refused(
         statement = patched(base, {path: value})
     except (KeyError, IndexError, TypeError):
         return  # the path does not exist in this base
+    before = copy.deepcopy(statement)
     try:
         normalized = validate_statement(statement, version=version)
     except InvalidPayload as error:
         assert error.detail.endswith(".")
         return
+    finally:
+        assert statement == before  # never mutates its input
     assert validate_statement(normalized, version=version) == normalized
     json.dumps(normalized, allow_nan=False)
 
