@@ -10,6 +10,8 @@ from gateway.xapi.validation import (
     DEFAULT_LIMITS,
     SUPPORTED_VERSIONS,
     ValidationLimits,
+    complete_statement,
+    format_timestamp,
     validate_statement,
     validate_statements,
 )
@@ -18,6 +20,8 @@ __all__ = [
     "DEFAULT_LIMITS",
     "SUPPORTED_VERSIONS",
     "ValidationLimits",
+    "complete_statement",
+    "format_timestamp",
     "validate_statement",
     "validate_statements",
 ]

@@ -24,8 +24,9 @@ Normalization (what the returned statement adds or canonicalizes; the input is n
 
 What the LRS adds at storage time, and this module leaves to it because it needs a clock or
 the credentials: ``id`` when absent (Data 2.4.1), ``stored`` (2.4.8), ``authority`` from the
-credentials (2.4.9), ``version`` when absent (2.4.10: ``1.0.0`` / ``2.0.0``), and on 2.0 a
-missing ``timestamp`` set to ``stored`` (2.4.7). Batch-level rules that need no store (duplicate
+credentials (2.4.9), ``version`` when absent (2.4.10: ``1.0.0`` / ``2.0.0``), and a missing
+``timestamp`` set to ``stored`` (2.4.7). :func:`complete_statement` does exactly that, given
+those values. Batch-level rules that need no store (duplicate
 ids in one POST) are checked by :func:`validate_statements`; rules that need one (voiding a
 voiding statement, 409 on a conflicting id) are the LRS's.
 
@@ -38,9 +39,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Final, NoReturn
 
@@ -50,6 +51,8 @@ __all__ = [
     "DEFAULT_LIMITS",
     "SUPPORTED_VERSIONS",
     "ValidationLimits",
+    "complete_statement",
+    "format_timestamp",
     "validate_statement",
     "validate_statements",
 ]
@@ -1173,4 +1176,42 @@ def validate_statements(
                 )
             seen[key] = index
         out.append(statement)
+    return out
+
+
+def format_timestamp(moment: datetime) -> str:
+    """An aware datetime as the LRS writes it: UTC, milliseconds, ``Z`` (Data 4.5)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("an xAPI timestamp needs an aware datetime")
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def complete_statement(
+    statement: Mapping[str, Any],
+    *,
+    version: str,
+    stored: datetime,
+    authority: Mapping[str, Any],
+    statement_id: str,
+) -> dict[str, Any]:
+    """Add what the LRS assigns at storage time to a statement :func:`validate_statement` returned.
+
+    * ``id``: the statement's own, else ``statement_id`` (Data 2.4.1: the LRS MUST set one).
+    * ``stored``: always ``stored`` (Data 2.4.8: set by the LRS, whatever was sent).
+    * ``authority``: always ``authority``, the Agent or Group of the credentials used
+      (Data 2.4.9: the LRS SHOULD* overwrite it).
+    * ``version``: the statement's own, else ``1.0.0`` on a 1.0.3 LRS and ``2.0.0`` on a 2.0 LRS
+      (Data 2.4.10).
+    * ``timestamp``: the statement's own, else the ``stored`` value (Data 2.4.7; required in 2.0).
+    """
+    if version not in SUPPORTED_VERSIONS:
+        raise ValueError(f"xAPI version must be one of {sorted(SUPPORTED_VERSIONS)}")
+    stored_text = format_timestamp(stored)
+    out = dict(statement)
+    out.setdefault("id", statement_id)
+    out["stored"] = stored_text
+    out["authority"] = dict(authority)
+    out.setdefault("version", "2.0.0" if version.startswith("2.") else "1.0.0")
+    out.setdefault("timestamp", stored_text)
     return out

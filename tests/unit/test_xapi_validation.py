@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.errors import InvalidPayload
-from gateway.xapi import ValidationLimits, validate_statement, validate_statements
+from gateway.xapi import (
+    ValidationLimits,
+    complete_statement,
+    format_timestamp,
+    validate_statement,
+    validate_statements,
+)
 from tests.unit.shared_fixtures import XAPI_SPEC, XAPI_VIDEO, load_json
 
 V1 = "1.0.3"
@@ -1966,3 +1973,60 @@ def test_removing_properties_is_valid_and_idempotent_or_refused(
     except InvalidPayload:
         return
     assert validate_statement(normalized, version=version) == normalized
+
+
+# --- what the LRS adds at storage time -------------------------------------------------------
+
+
+def test_complete_statement_adds_lrs_fields() -> None:
+    moment = datetime(2024, 3, 1, 13, 0, 1, 234567, tzinfo=timezone(timedelta(hours=1)))
+    authority = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://lrs", "name": "k"},
+    }
+    bare = validate_statement(
+        {k: _S[k] for k in ("actor", "verb", "object")}, version=V2
+    )
+    done = complete_statement(
+        bare, version=V2, stored=moment, authority=authority, statement_id=UUID_B
+    )
+    assert done["id"] == UUID_B
+    assert done["stored"] == done["timestamp"] == "2024-03-01T12:00:01.234Z"
+    assert done["authority"] == authority
+    assert done["version"] == "2.0.0"
+    assert "id" not in bare
+    validate_statement(done, version=V2)
+
+
+def test_complete_statement_keeps_what_the_client_may_set() -> None:
+    given = validate_statement(make_statement(version="1.0.1"), version=V1)
+    authority = {"objectType": "Agent", "mbox": "mailto:lrs@example.com"}
+    done = complete_statement(
+        given,
+        version=V1,
+        stored=datetime(2025, 1, 1, tzinfo=UTC),
+        authority=authority,
+        statement_id=UUID_B,
+    )
+    assert done["id"] == UUID_A
+    assert done["timestamp"] == given["timestamp"]
+    assert done["version"] == "1.0.1"
+    assert done["stored"] == "2025-01-01T00:00:00.000Z"
+    assert done["authority"] == authority  # overwritten from the credentials
+    without_version = dict(given)
+    del without_version["version"]
+    assert (
+        complete_statement(
+            without_version,
+            version=V1,
+            stored=datetime(2025, 1, 1, tzinfo=UTC),
+            authority=authority,
+            statement_id=UUID_B,
+        )["version"]
+        == "1.0.0"
+    )
+
+
+def test_naive_stored_time_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        format_timestamp(datetime(2025, 1, 1))
