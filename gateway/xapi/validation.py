@@ -240,7 +240,7 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        return f"the number {_number_text(value)}"
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "..."
         return repr(shown) if value else "the empty string"
@@ -249,6 +249,14 @@ def _describe(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return f"a {type(value).__name__}"
+
+
+def _number_text(value: float) -> str:
+    """A number as the sentence shows it (ints beyond Python's digit limit are not printed)."""
+    try:
+        return repr(value)
+    except ValueError:
+        return "(a very large number)"
 
 
 def _join(path: str, key: object) -> str:
@@ -815,23 +823,27 @@ class _Checker:
         low, high = out.get("min"), out.get("max")
         if scaled is not None and not -1 <= scaled <= 1:
             self.fail(
-                path + ".scaled", f"must be between -1 and 1, not {scaled!r}", "2.4.5.1"
+                path + ".scaled",
+                f"must be between -1 and 1, not {_number_text(scaled)}",
+                "2.4.5.1",
             )
         if low is not None and high is not None and not low < high:
             self.fail(
-                path + ".min", f"({low!r}) must be less than max ({high!r})", "2.4.5.1"
+                path + ".min",
+                f"({_number_text(low)}) must be less than max ({_number_text(high)})",
+                "2.4.5.1",
             )
         if raw is not None:
             if low is not None and raw < low:
                 self.fail(
                     path + ".raw",
-                    f"({raw!r}) must not be less than min ({low!r})",
+                    f"({_number_text(raw)}) must not be less than min ({_number_text(low)})",
                     "2.4.5.1",
                 )
             if high is not None and raw > high:
                 self.fail(
                     path + ".raw",
-                    f"({raw!r}) must not exceed max ({high!r})",
+                    f"({_number_text(raw)}) must not exceed max ({_number_text(high)})",
                     "2.4.5.1",
                 )
         return out

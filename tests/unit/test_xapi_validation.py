@@ -2030,3 +2030,8 @@ def test_complete_statement_keeps_what_the_client_may_set() -> None:
 def test_naive_stored_time_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="aware"):
         format_timestamp(datetime(2025, 1, 1))
+
+
+def test_huge_integers_do_not_break_the_sentence() -> None:
+    rejects(patched(_S, {"result.score.scaled": 10**5000}), V1, "result.score.scaled")
+    rejects(patched(_S, {"actor.name": 10**5000}), V1, "actor.name")
