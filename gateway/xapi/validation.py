@@ -9,6 +9,46 @@ sentence names the JSON path of the offending field, the rule, and the spec sect
 Section numbers are those of the xAPI 1.0.3 Data document (``Data 2.4.2.3``); the ADL conformance
 suite cites the same numbers for both versions, so they are used for 2.0 too.
 
+Rules, by section of the 1.0.3 Data document:
+
+* 2.2 formatting: properties the spec does not define (including miscased keys) are refused,
+  at every level; ``null`` is refused everywhere but inside extension values; JSON types are
+  exact (``"true"`` is no boolean, ``"17"`` no number, NaN and infinity are no numbers);
+  formatted strings (IRI, UUID, mailto, timestamps...) are never empty.
+* 2.3.2 voiding: a statement with verb ``.../voided`` must have a StatementRef object.
+* 2.4 statement: actor, verb, object required; 2.4.1 id a UUID (any variant nibble).
+* 2.4.2 actor: Agent with exactly one IFI; Group anonymous (non-empty ``member``, no IFI) or
+  identified (exactly one IFI); members are Agents only; 2.4.2.3 ``mbox`` a mailto IRI,
+  ``mbox_sha1sum`` 40 hex digits, ``openid`` a URI; 2.4.2.4 account with IRL homePage and name.
+* 2.4.3 verb: IRI id, language-map display.
+* 2.4.4 object: Activity (default), Agent and Group (objectType required), StatementRef (UUID id),
+  SubStatement (no id, stored, version, authority, nor a nested SubStatement);
+  2.4.4.1 Activity: IRI id; definition with language-map name and description, IRI type,
+  IRL moreInfo, exact-case interactionType, correctResponsesPattern an array of strings,
+  component lists only those of the interactionType, components with distinct ids, and any of
+  these requiring an interactionType.
+* 2.4.5 result: boolean success and completion, string response, ISO 8601 duration (4.6, ``PnW``
+  alone); 2.4.5.1 score: numbers, scaled in -1..1, min < max, min <= raw <= max.
+* 2.4.6 context: UUID registration, Agent or Group instructor, Group team, contextActivities with
+  parent/grouping/category/other only (Activities; a single object is accepted), revision and
+  platform only when the object is an Activity, RFC 5646 language, StatementRef statement;
+  2.0 only: contextAgents / contextGroups (objectType, Agent / Group, non-empty IRI
+  relevantTypes); 1.0.3 refuses them as undefined properties.
+* 2.4.7, 2.4.8, 4.5 timestamp and stored: ISO 8601 date-time with seconds; never the
+  unknown-offset ``-00:00`` (nor ``-00``, ``-0000``); 2.0 (RFC 3339) also requires an offset
+  written ``Z`` or ``±hh:mm``. Future timestamps are accepted.
+* 2.4.9 authority: an Agent, or an anonymous Group of exactly two Agents (OAuth).
+* 2.4.10 version: ``1.0`` or ``1.0.x`` on a 1.0.3 LRS; also ``2.0`` / ``2.0.x`` on a 2.0 LRS (the
+  2.0 suite still sends and expects to store 1.0.x statements).
+* 2.4.11 attachments: IRI usageType, language-map display (and description), media-type
+  contentType, non-negative integer length, hex SHA-2 sha2, IRL fileUrl; 2.6 signature
+  attachments are ``application/octet-stream``.
+* 4.1 extensions: IRI keys, any JSON value (``null`` included); 4.2 language maps: well-formed
+  RFC 5646 tags (no repeated variant or extension singleton) mapping to strings; 4.3 IRIs are
+  absolute (a scheme, no whitespace); 4.4 UUIDs in 8-4-4-4-12 hex form.
+* Limits (:class:`ValidationLimits`): nesting deeper than 32 levels and strings longer than the
+  configured length are refused with a 400 sentence.
+
 Normalization (what the returned statement adds or canonicalizes; the input is never mutated):
 
 * ``objectType`` defaults are written out: ``Agent`` for an actor, instructor, authority or group
@@ -26,9 +66,10 @@ What the LRS adds at storage time, and this module leaves to it because it needs
 the credentials: ``id`` when absent (Data 2.4.1), ``stored`` (2.4.8), ``authority`` from the
 credentials (2.4.9), ``version`` when absent (2.4.10: ``1.0.0`` / ``2.0.0``), and a missing
 ``timestamp`` set to ``stored`` (2.4.7). :func:`complete_statement` does exactly that, given
-those values. Batch-level rules that need no store (duplicate
-ids in one POST) are checked by :func:`validate_statements`; rules that need one (voiding a
-voiding statement, 409 on a conflicting id) are the LRS's.
+those values. Batch-level rules that need no store (duplicate ids in one POST) are checked by
+:func:`validate_statements`; rules that need one (voiding a voiding statement, 409 on a
+conflicting id) or the request (attachments without fileUrl in an ``application/json`` body,
+a PUT body id that differs from ``statementId``, JWS signature checks) are the LRS's.
 
 Speed: every check is hand-written over the parsed JSON with precompiled regular expressions;
 nothing is loaded per call. Structures the spec defines have a fixed depth, so only extension
