@@ -68,8 +68,10 @@ credentials (2.4.9), ``version`` when absent (2.4.10: ``1.0.0`` / ``2.0.0``), an
 ``timestamp`` set to ``stored`` (2.4.7). :func:`complete_statement` does exactly that, given
 those values. Batch-level rules that need no store (duplicate ids in one POST) are checked by
 :func:`validate_statements`; rules that need one (voiding a voiding statement, 409 on a
-conflicting id) or the request (attachments without fileUrl in an ``application/json`` body,
-a PUT body id that differs from ``statementId``, JWS signature checks) are the LRS's.
+conflicting id) are the LRS's. Two request-level rules are pure and live here too:
+:func:`check_put_id` (the body id of a PUT equals ``statementId``) and
+:func:`check_attachment_parts` (attachments without a fileUrl need a multipart part, and every
+part must belong to an attachment). JWS signature checks are the LRS's.
 
 Speed: every check is hand-written over the parsed JSON with precompiled regular expressions;
 nothing is loaded per call. Structures the spec defines have a fixed depth, so only extension
@@ -80,7 +82,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -92,6 +94,8 @@ __all__ = [
     "DEFAULT_LIMITS",
     "SUPPORTED_VERSIONS",
     "ValidationLimits",
+    "check_attachment_parts",
+    "check_put_id",
     "complete_statement",
     "format_timestamp",
     "validate_statement",
@@ -1268,3 +1272,65 @@ def complete_statement(
     out.setdefault("version", "2.0.0" if version.startswith("2.") else "1.0.0")
     out.setdefault("timestamp", stored_text)
     return out
+
+
+def check_put_id(
+    statement_id: str, statement: Mapping[str, Any], *, version: str
+) -> None:
+    """A PUT's ``statementId`` is a UUID and equals the body's id, if it has one (Comm 2.1.1)."""
+    if not isinstance(statement_id, str) or _UUID.fullmatch(statement_id) is None:
+        raise InvalidPayload(
+            f"The statementId parameter must be a UUID, not {_describe(statement_id)} "
+            f"(xAPI {version} Communication 2.1.1)."
+        )
+    body_id = statement.get("id")
+    if isinstance(body_id, str) and body_id.lower() != statement_id.lower():
+        raise InvalidPayload(
+            f"id ({body_id}) differs from the statementId parameter ({statement_id}) "
+            f"(xAPI {version} Communication 2.1.1)."
+        )
+
+
+def _attachments_of(
+    statement: Mapping[str, Any],
+) -> Iterable[tuple[str, Mapping[str, Any]]]:
+    """(path, attachment) for a validated statement and its SubStatement."""
+    for i, attachment in enumerate(statement.get("attachments", ())):
+        yield f"attachments[{i}]", attachment
+    obj = statement.get("object", {})
+    if obj.get("objectType") == "SubStatement":
+        for i, attachment in enumerate(obj.get("attachments", ())):
+            yield f"object.attachments[{i}]", attachment
+
+
+def check_attachment_parts(
+    statements: Sequence[Mapping[str, Any]],
+    part_hashes: Collection[str],
+    *,
+    version: str,
+) -> None:
+    """Match attachments to the multipart parts of the request (Comm 1.5.2, Data 2.4.11).
+
+    ``part_hashes`` are the ``X-Experience-API-Hash`` values of the parts after the first
+    (empty for an ``application/json`` body). An attachment without a ``fileUrl`` needs a part
+    with its ``sha2``; a part that no attachment names is refused. Hashes compare
+    case-insensitively.
+    """
+    parts = {h.lower() for h in part_hashes}
+    named: set[str] = set()
+    for index, statement in enumerate(statements):
+        where = f"Statement [{index}] of the batch: " if len(statements) > 1 else ""
+        for path, attachment in _attachments_of(statement):
+            sha2 = str(attachment.get("sha2", "")).lower()
+            named.add(sha2)
+            if "fileUrl" not in attachment and sha2 not in parts:
+                raise InvalidPayload(
+                    f"{where}{path} has no fileUrl and no multipart part with its sha2 "
+                    f"(xAPI {version} Communication 1.5.2)."
+                )
+    extra = sorted(parts - named)
+    if extra:
+        raise InvalidPayload(
+            f"The multipart part with hash {extra[0]} belongs to no attachment "
+            f"(xAPI {version} Communication 1.5.2)."
+        )

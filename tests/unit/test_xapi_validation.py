@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 from gateway.errors import InvalidPayload
 from gateway.xapi import (
     ValidationLimits,
+    check_attachment_parts,
+    check_put_id,
     complete_statement,
     format_timestamp,
     validate_statement,
@@ -2035,3 +2037,48 @@ def test_naive_stored_time_is_a_programming_error() -> None:
 def test_huge_integers_do_not_break_the_sentence() -> None:
     rejects(patched(_S, {"result.score.scaled": 10**5000}), V1, "result.score.scaled")
     rejects(patched(_S, {"actor.name": 10**5000}), V1, "actor.name")
+
+
+# --- request-level rules ----------------------------------------------------------------------
+
+
+def test_put_id_must_match_the_body() -> None:
+    check_put_id(UUID_A, make_statement(), version=V1)
+    check_put_id(UUID_A.upper(), make_statement(), version=V1)
+    check_put_id(UUID_B, patched(_S, {"id": DELETE}), version=V2)
+    with pytest.raises(InvalidPayload, match="differs from the statementId"):
+        check_put_id(UUID_B, make_statement(), version=V1)
+    with pytest.raises(InvalidPayload, match="statementId parameter must be a UUID"):
+        check_put_id("12345", make_statement(), version=V2)
+
+
+def _with_attachment(**changes: Any) -> dict[str, Any]:
+    return validate_statement(
+        patched(_S, {f"attachments.0.{k}": v for k, v in changes.items()}), version=V2
+    )
+
+
+def test_attachment_parts_are_matched_by_sha2() -> None:
+    with_url = _with_attachment()
+    without_url = _with_attachment(fileUrl=DELETE)
+    check_attachment_parts([with_url], [], version=V2)
+    check_attachment_parts([without_url], [SHA2.upper()], version=V2)
+    check_attachment_parts(
+        [with_url], [SHA2], version=V2
+    )  # a part may back a fileUrl too
+    with pytest.raises(InvalidPayload, match=r"attachments\[0\] has no fileUrl"):
+        check_attachment_parts([without_url], [], version=V2)
+    with pytest.raises(InvalidPayload, match=r"Statement \[1\] of the batch"):
+        check_attachment_parts([with_url, without_url], [], version=V1)
+    with pytest.raises(InvalidPayload, match="belongs to no attachment"):
+        check_attachment_parts([with_url], ["ab" * 32], version=V2)
+
+
+def test_substatement_attachments_need_parts_too() -> None:
+    statement = validate_statement(
+        patched(_SUB, {"object.attachments.0.fileUrl": DELETE, "attachments": DELETE}),
+        version=V1,
+    )
+    with pytest.raises(InvalidPayload, match=r"object\.attachments\[0\]"):
+        check_attachment_parts([statement], [], version=V1)
+    check_attachment_parts([statement], [SHA2], version=V1)
