@@ -2082,3 +2082,121 @@ def test_substatement_attachments_need_parts_too() -> None:
     with pytest.raises(InvalidPayload, match=r"object\.attachments\[0\]"):
         check_attachment_parts([statement], [], version=V1)
     check_attachment_parts([statement], [SHA2], version=V1)
+
+
+# --- generated valid statements ---------------------------------------------------------------
+
+iris = st.builds(
+    "{}://example.com/{}".format,
+    st.sampled_from(["http", "https", "urn"]),
+    st.text("abcxyz019-_/", max_size=12),
+)
+tags = st.sampled_from(
+    ["en", "en-US", "fr-CA", "zh-Hant", "sr-Latn-RS", "es-419", "cmn"]
+)
+language_maps = st.dictionaries(tags, st.text(max_size=10), max_size=3)
+agents = st.one_of(
+    st.builds(lambda n: {"mbox": f"mailto:user{n}@example.com"}, st.integers(0, 99)),
+    st.builds(
+        lambda h: {"mbox_sha1sum": h},
+        st.text("0123456789abcdef", min_size=40, max_size=40),
+    ),
+    st.builds(lambda i: {"openid": i}, iris),
+    st.builds(
+        lambda i, n: {"account": {"homePage": i, "name": n}}, iris, st.text(max_size=8)
+    ),
+).flatmap(
+    lambda a: st.sampled_from([a, {"objectType": "Agent", **a}, {"name": "N", **a}])
+)
+groups = st.one_of(
+    st.builds(
+        lambda m: {"objectType": "Group", "member": m},
+        st.lists(agents, min_size=1, max_size=3),
+    ),
+    st.builds(
+        lambda a: {"objectType": "Group", **a},
+        agents.map(
+            lambda a: {k: v for k, v in a.items() if k not in ("objectType", "name")}
+        ),
+    ),
+)
+activities = st.builds(
+    lambda i, d: {"id": i, **({"definition": d} if d is not None else {})},
+    iris,
+    st.none()
+    | st.fixed_dictionaries({}, optional={"name": language_maps, "type": iris}),
+)
+offsets = st.sampled_from(["Z", "+00:00", "-05:00", "+13:45", "z"])
+timestamps = st.builds(
+    lambda d, frac, off: f"{d.isoformat()}{frac}{off}",
+    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2999, 12, 30)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
+    st.sampled_from(["", ".5", ".123", ".123456789"]),
+    offsets,
+)
+
+
+@st.composite
+def valid_statements(draw: st.DrawFn) -> dict[str, Any]:
+    statement: dict[str, Any] = {
+        "actor": draw(st.one_of(agents, groups)),
+        "verb": {"id": draw(iris), "display": draw(language_maps)},
+    }
+    kind = draw(
+        st.sampled_from(["Activity", "Agent", "Group", "StatementRef", "SubStatement"])
+    )
+    if kind == "Activity":
+        statement["object"] = draw(activities)
+    elif kind == "Agent":
+        statement["object"] = {"objectType": "Agent", **draw(agents)}
+    elif kind == "Group":
+        statement["object"] = draw(groups)
+    elif kind == "StatementRef":
+        statement["object"] = {
+            "objectType": "StatementRef",
+            "id": str(draw(st.uuids())),
+        }
+    else:
+        statement["object"] = {
+            "objectType": "SubStatement",
+            "actor": draw(agents),
+            "verb": {"id": draw(iris)},
+            "object": draw(activities),
+        }
+    if draw(st.booleans()):
+        context: dict[str, Any] = {"registration": str(draw(st.uuids()))}
+        one_or_many = st.one_of(activities, st.lists(activities, max_size=2))
+        context["contextActivities"] = draw(
+            st.fixed_dictionaries(
+                {}, optional={k: one_or_many for k in ("parent", "other")}
+            )
+        )
+        if kind == "Activity":
+            context["platform"] = "p"
+        statement["context"] = context
+    if draw(st.booleans()):
+        statement["timestamp"] = draw(timestamps)
+    if draw(st.booleans()):
+        statement["id"] = str(draw(st.uuids()))
+    return statement
+
+
+@settings(max_examples=200)
+@given(statement=valid_statements(), version=st.sampled_from(BOTH))
+def test_generated_statements_validate_and_normalize_idempotently(
+    statement: dict[str, Any], version: str
+) -> None:
+    normalized = validate_statement(statement, version=version)
+    assert validate_statement(normalized, version=version) == normalized
+    for values in normalized.get("context", {}).get("contextActivities", {}).values():
+        assert isinstance(values, list)
+    if "timestamp" in normalized:
+        assert normalized["timestamp"].endswith("Z")
+    assert normalized["object"]["objectType"] in {
+        "Activity",
+        "Agent",
+        "Group",
+        "StatementRef",
+        "SubStatement",
+    }
