@@ -1202,7 +1202,9 @@ def validate_statements(
     """Check the body of a statements POST: one statement or an array of them.
 
     The whole batch is refused if any statement is invalid (Communication 2.1.2), the sentence
-    naming its index; so is a batch that repeats a statement id.
+    naming its index; so is a batch that repeats a statement id (compared case-insensitively).
+    An empty array is returned as an empty list: whether to store nothing or refuse is the LRS's
+    choice (the spec does not say).
     """
     checker = _checker(version, limits)
     if isinstance(payload, dict):
