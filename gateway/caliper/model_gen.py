@@ -22,7 +22,9 @@ Kind = Any
 
 
 def _load(schema_dir: Path) -> dict[str, dict[str, Any]]:
-    return {p.stem: json.loads(p.read_text()) for p in sorted(schema_dir.glob("*.json"))}
+    return {
+        p.stem: json.loads(p.read_text()) for p in sorted(schema_dir.glob("*.json"))
+    }
 
 
 def _is_entity(schema: dict[str, Any]) -> bool:
@@ -60,7 +62,7 @@ def _kind(spec: dict[str, Any], schemas: dict[str, dict[str, Any]]) -> Kind:
     if kind == "string":
         if "enum" in spec:
             return ["enum", spec["enum"]]
-        return {"date-time": "datetime", "duration": "duration"}.get(fmt, "str")
+        return {"date-time": "datetime", "duration": "duration"}.get(str(fmt), "str")
     if kind in ("number", "integer"):
         return "int" if fmt in ("uint32", "long") or kind == "integer" else "num"
     if kind == "boolean":

@@ -21,8 +21,12 @@ RESOURCES = (
     "epubVolume DigitalResource DigitalResourceCollection Forum Thread Questionnaire Survey "
     "Collection"
 )
-AGENTS = "Agent Person Organization SoftwareApplication CourseOffering CourseSection Group"
-ANNOTATIONS = "Annotation BookmarkAnnotation HighlightAnnotation SharedAnnotation TagAnnotation"
+AGENTS = (
+    "Agent Person Organization SoftwareApplication CourseOffering CourseSection Group"
+)
+ANNOTATIONS = (
+    "Annotation BookmarkAnnotation HighlightAnnotation SharedAnnotation TagAnnotation"
+)
 MEDIA = "MediaObject AudioObject ImageObject VideoObject"
 RESPONSES = (
     "Response DateTimeResponse FillinBlankResponse MultiselectResponse MultipleChoiceResponse "
@@ -222,7 +226,11 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "LtiLink": {
         "messageType": [
             "enum",
-            ["LtiResourceLinkRequest", "LtiDeepLinkingRequest", "LtiDeepLinkingResponse"],
+            [
+                "LtiResourceLinkRequest",
+                "LtiDeepLinkingRequest",
+                "LtiDeepLinkingResponse",
+            ],
         ]
     },
     "MultiselectScale": {"isOrderedSelection": "bool"},

@@ -100,7 +100,10 @@ _GROUPS: list[frozenset[str]] = [frozenset(g) for g in _MODEL["groups"]]
 def _kind(raw: Any) -> Any:
     """A kind from the table, with its type lists as frozensets."""
     if isinstance(raw, list) and raw[0] == "ref":
-        return ("ref", _GROUPS[raw[1]] if isinstance(raw[1], int) else frozenset(raw[1]))
+        return (
+            "ref",
+            _GROUPS[raw[1]] if isinstance(raw[1], int) else frozenset(raw[1]),
+        )
     if isinstance(raw, list) and raw[0] == "list":
         return ("list", _kind(raw[1]))
     if isinstance(raw, list) and raw[0] == "enum":
@@ -118,7 +121,9 @@ def _compile_types() -> dict[str, tuple[tuple[str, ...], dict[str, Any]]]:
         props.update({k: _kind(v) for k, v in EXTRA_PROPS.items() if k not in props})
         props.update({k: _kind(v) for k, v in OVERRIDES.get(name, {}).items()})
         required = tuple(
-            r for r in base["required"] + entry["required"] if r not in ("type", "@context")
+            r
+            for r in base["required"] + entry["required"]
+            if r not in ("type", "@context")
         )
         required = tuple(dict.fromkeys(required + REQUIRED.get(name, ())))
         types[name] = (required, props)
@@ -162,7 +167,8 @@ def _check_kind(kind: Any, value: Any, path: str, version: str) -> None:
     elif kind == "duration":
         if not isinstance(value, str) or not _DURATION.match(value):
             raise CaliperInvalid(
-                path, f"must be an ISO 8601 duration such as PT1H30M; got {_describe(value)}."
+                path,
+                f"must be an ISO 8601 duration such as PT1H30M; got {_describe(value)}.",
             )
     elif kind == "num":
         # Deliberate deviation (see the module docstring): an integer is a decimal too.
@@ -175,10 +181,14 @@ def _check_kind(kind: Any, value: Any, path: str, version: str) -> None:
             )
     elif kind == "bool":
         if not isinstance(value, bool):
-            raise CaliperInvalid(path, f"must be true or false, not {_describe(value)}.")
+            raise CaliperInvalid(
+                path, f"must be true or false, not {_describe(value)}."
+            )
     elif kind == "map":
         if not isinstance(value, dict):
-            raise CaliperInvalid(path, f"must be a JSON object, not {_describe(value)}.")
+            raise CaliperInvalid(
+                path, f"must be a JSON object, not {_describe(value)}."
+            )
     elif kind == "iri":
         if not isinstance(value, str) or not _IRI.match(value):
             raise CaliperInvalid(path, f"must be an IRI, not {_describe(value)}.")
@@ -186,7 +196,8 @@ def _check_kind(kind: Any, value: Any, path: str, version: str) -> None:
         base, _, sub = value.partition("#") if isinstance(value, str) else ("", "", "")
         if base not in ROLE_NAMES or (sub and not sub.replace("-", "").isalnum()):
             raise CaliperInvalid(
-                path, f"{_describe(value)} is not a LIS role such as Learner or Instructor#TA."
+                path,
+                f"{_describe(value)} is not a LIS role such as Learner or Instructor#TA.",
             )
     elif kind == "any":
         return
@@ -219,7 +230,9 @@ def _check_context(value: Any, path: str, version: str) -> None:
     contexts = value if isinstance(value, list) else [value]
     names = [c for c in contexts if isinstance(c, str)]
     if any(not isinstance(c, str | dict) for c in contexts):
-        raise CaliperInvalid(path, "must be a context IRI, a context object or a list of those.")
+        raise CaliperInvalid(
+            path, "must be a context IRI, a context object or a list of those."
+        )
     known = {version, CONTEXT_V1P2, CONTEXT_V1P1}
     if names and not any(n in known or _V1P1_EXTENSION.match(n) for n in names):
         raise CaliperInvalid(
@@ -281,7 +294,9 @@ def _check_properties(
         elif name == "type":
             continue
         elif item is None:
-            raise CaliperInvalid(where, "must not be null; leave the property out instead.")
+            raise CaliperInvalid(
+                where, "must not be null; leave the property out instead."
+            )
         else:
             spec = props.get(name)
             if spec is not None:
@@ -294,16 +309,24 @@ def check_event(event: dict[str, Any], path: str, version: str) -> None:
     if kind is None:
         raise CaliperInvalid(f"{path}.type", "is required on an Event and is missing.")
     if not isinstance(kind, str) or kind not in EVENT_TYPES:
-        raise CaliperInvalid(f"{path}.type", f"{_describe(kind)} is not a Caliper event type.")
+        raise CaliperInvalid(
+            f"{path}.type", f"{_describe(kind)} is not a Caliper event type."
+        )
     if "@context" not in event:
-        raise CaliperInvalid(f"{path}.@context", "is required on an Event and is missing.")
+        raise CaliperInvalid(
+            f"{path}.@context", "is required on an Event and is missing."
+        )
     _check_properties(event, kind, path, version, is_event=True)
     action = event["action"]
     if action not in ACTIONS:
-        raise CaliperInvalid(f"{path}.action", f"{_describe(action)} is not a Caliper action.")
+        raise CaliperInvalid(
+            f"{path}.action", f"{_describe(action)} is not a Caliper action."
+        )
     profile = event.get("profile")
     if profile is not None and profile not in PROFILES:
-        raise CaliperInvalid(f"{path}.profile", f"{_describe(profile)} is not a Caliper profile.")
+        raise CaliperInvalid(
+            f"{path}.profile", f"{_describe(profile)} is not a Caliper profile."
+        )
     rule = EVENT_RULES.get(kind)
     if rule is None:
         return
@@ -331,7 +354,9 @@ def check_event(event: dict[str, Any], path: str, version: str) -> None:
 def check_item(item: Any, path: str, version: str) -> None:
     """Check one item of an envelope's ``data``: an Event or an Entity "describe"."""
     if not isinstance(item, dict):
-        raise CaliperInvalid(path, f"must be an Event or an Entity, not {_describe(item)}.")
+        raise CaliperInvalid(
+            path, f"must be an Event or an Entity, not {_describe(item)}."
+        )
     kind = item.get("type")
     if "action" in item or (isinstance(kind, str) and kind in EVENT_TYPES):
         check_event(item, path, version)

@@ -104,7 +104,9 @@ def test_an_integer_for_a_decimal_is_a_deliberate_deviation(name: str) -> None:
         ({"extra": 1}, "extra"),
     ],
 )
-def test_a_malformed_envelope_names_its_field(change: dict[str, Any], field: str) -> None:
+def test_a_malformed_envelope_names_its_field(
+    change: dict[str, Any], field: str
+) -> None:
     envelope = wrap() | change
     with pytest.raises(CaliperInvalid) as caught:
         check_envelope(envelope)
