@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench_auth", "bench_case_import", "bench_pipeline")
+BENCHES = ("bench_auth", "bench_case_import", "bench_pipeline", "bench_caliper")
 
 
 def main(names: list[str]) -> None:
