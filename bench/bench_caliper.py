@@ -1,8 +1,9 @@
 """Caliper intake: envelopes of 10 events posted to a real gunicorn, and validation alone.
 
 Each envelope holds 10 fresh events from the 1EdTech Caliper 1.2 fixtures: 2 GradeEvents
-(scored; unaligned here, so kept as waiting for an alignment) and 8 activity events (View, Navigation,
-Assessment, ToolUse, ...), so every request stores 10 raw records and derives observations.
+(scored; unaligned here, so kept waiting for an alignment) and 8 activity events (View,
+Navigation, Assessment, ToolUse, ...): every request stores 10 raw records and derives
+their observations in one transaction.
 Figures: events/s through ``POST /caliper`` and microseconds to validate one envelope.
 """
 
@@ -88,13 +89,13 @@ def main() -> list[str]:
             with serve(env, workers=WORKERS, threads=THREADS) as base:
                 run_load(  # warm-up
                     base,
-                    lambda n: ("POST", "/caliper", _envelope(template), headers),
+                    lambda n, h=headers: ("POST", "/caliper", _envelope(template), h),
                     seconds=1,
                     max_requests=500,
                 )
                 result = run_load(
                     base,
-                    lambda n: ("POST", "/caliper", _envelope(template), headers),
+                    lambda n, h=headers: ("POST", "/caliper", _envelope(template), h),
                     concurrency=CONCURRENCY,
                     seconds=SECONDS,
                 )
