@@ -13,12 +13,14 @@ from sqlalchemy import func, select
 
 from gateway.competencies import import_package
 from gateway.intake.alignment import NewAlignment
+from gateway.intake.pipeline import replay
 from gateway.intake.service import align
 from gateway.store import Store
 from gateway.store.tables import evidence, learner_identifiers, raw_records
 from gateway.vendors import add_vendor
 from gateway.vendors.credentials import CredentialKind
 from tests.api_helpers import problem
+from tests.builders import evidence_snapshot
 from tests.case_packages import item_id, make_package
 from tests.unit.shared_fixtures import CALIPER_V1P2, load_json
 from tests.unit.test_caliper_validation import (
@@ -263,3 +265,24 @@ def test_a_grade_event_becomes_evidence_for_the_assignee(
     again = copy.deepcopy(graded)
     assert _post(client, vendor["caliper"], wrap(again)).status_code == 200
     assert _count(store, evidence) == 1
+
+
+def test_a_thinned_attempt_described_in_the_envelope_scores_and_replays_the_same(
+    client: FlaskClient, store: Store, vendor: dict[str, dict[str, str]]
+) -> None:
+    import_package(store, make_package("x", {"": ["A"]}))
+    assess = "https://example.edu/terms/201601/courses/7/sections/1/assess/1"
+    align(store, [NewAlignment(assess, item_id("x", "A"))])
+    graded = load_json(CALIPER_V1P2 / "caliperEventGradeGraded.json")
+    attempt = dict(graded["object"], **{"@context": V1P2})
+    graded["object"] = attempt["id"]  # thinned: the Attempt is described beside it
+    assert _post(client, vendor["caliper"], wrap(graded, attempt)).status_code == 200
+    before = evidence_snapshot(store)
+    assert [(r[3], round(r[4], 4)) for r in before] == [(item_id("x", "A"), 0.6667)]
+    with store.read() as conn:
+        status = conn.execute(select(raw_records.c.status)).scalar_one()
+    assert status == "processed"
+    replay(
+        store
+    )  # derives from the stored body alone: the describe was inlined into it
+    assert evidence_snapshot(store) == before
