@@ -25,6 +25,7 @@ from gateway.caliper.validation import (
     check_envelope,
 )
 from gateway.errors import (
+    Forbidden,
     InvalidPayload,
     Unauthorized,
     UnprocessableEntity,
@@ -49,7 +50,12 @@ def _caliper_principal() -> VendorPrincipal:
             "`Authorization: Bearer KEY.SECRET`, not the xAPI key and secret.",
             headers={"WWW-Authenticate": CHALLENGE},
         )
-    require_scope(principal, SCOPE)
+    try:
+        require_scope(principal, SCOPE)
+    except Forbidden as exc:  # Caliper 1.2 §6.1: insufficient privilege is 401 too
+        raise Unauthorized(
+            exc.detail, headers={"WWW-Authenticate": CHALLENGE}
+        ) from None
     return principal
 
 

@@ -9,14 +9,19 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from gateway.competencies import import_package
 from gateway.intake.alignment import NewAlignment
 from gateway.intake.pipeline import replay
 from gateway.intake.service import align
 from gateway.store import Store
-from gateway.store.tables import evidence, learner_identifiers, raw_records
+from gateway.store.tables import (
+    evidence,
+    learner_identifiers,
+    raw_records,
+    vendor_credentials,
+)
 from gateway.vendors import add_vendor
 from gateway.vendors.credentials import CredentialKind
 from tests.api_helpers import problem
@@ -286,3 +291,14 @@ def test_a_thinned_attempt_described_in_the_envelope_scores_and_replays_the_same
         store
     )  # derives from the stored body alone: the describe was inlined into it
     assert evidence_snapshot(store) == before
+
+
+def test_a_token_without_the_caliper_scope_is_401(
+    client: FlaskClient, store: Store, vendor: dict[str, dict[str, str]]
+) -> None:
+    with store.write() as conn:
+        conn.execute(update(vendor_credentials).values(scopes="xapi/read"))
+    envelope = load_json(CALIPER_V1P2 / "caliperEnvelopeEventSingle.json")
+    body = problem(_post(client, vendor["caliper"], envelope), 401)
+    assert "caliper/write" in body["detail"]
+    problem(client.get("/caliper", headers=vendor["caliper"]), 401)
