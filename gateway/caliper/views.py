@@ -86,8 +86,14 @@ def receive_envelope() -> Response:
         document = json.loads(request.get_data())
     except ValueError as exc:
         raise InvalidPayload(f"The body is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise InvalidPayload(
+            "The body nests JSON too deeply to be an Envelope."
+        ) from None
     try:
         envelope = check_envelope(document)
+    except RecursionError:
+        raise InvalidPayload("The envelope nests entities too deeply.") from None
     except CaliperInvalid as exc:
         raise InvalidPayload(str(exc), extra={"field": exc.path}) from None
     except CaliperUnsupportedVersion as exc:

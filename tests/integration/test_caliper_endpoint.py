@@ -302,3 +302,17 @@ def test_a_token_without_the_caliper_scope_is_401(
     body = problem(_post(client, vendor["caliper"], envelope), 401)
     assert "caliper/write" in body["detail"]
     problem(client.get("/caliper", headers=vendor["caliper"]), 401)
+
+
+def test_absurdly_deep_nesting_is_400_not_a_crash(
+    client: FlaskClient, vendor: dict[str, dict[str, str]]
+) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    assert "deep" in problem(_post(client, vendor["caliper"], deep), 400)["detail"]
+    # Deep enough for the validator's recursion, shallow enough for the JSON parser.
+    levels = 900
+    person = '{"type": "Person", "id": "https://example.edu/p", "isPartOf": ' * levels
+    person += '"https://example.edu/p"' + "}" * levels
+    body = json.dumps(wrap()).replace('"data": []', f'"data": [{person}]')
+    detail = problem(_post(client, vendor["caliper"], body), 400)["detail"]
+    assert detail == "The envelope nests entities too deeply."
