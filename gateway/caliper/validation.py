@@ -202,7 +202,7 @@ def _check_kind(kind: Any, value: Any, path: str, version: str) -> None:
     elif kind == "any":
         return
     elif kind[0] == "enum":
-        if value not in kind[1]:
+        if not isinstance(value, str) or value not in kind[1]:
             raise CaliperInvalid(
                 path,
                 f"{_describe(value)} is not one of the Caliper terms "
@@ -318,12 +318,14 @@ def check_event(event: dict[str, Any], path: str, version: str) -> None:
         )
     _check_properties(event, kind, path, version, is_event=True)
     action = event["action"]
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:
         raise CaliperInvalid(
             f"{path}.action", f"{_describe(action)} is not a Caliper action."
         )
     profile = event.get("profile")
-    if profile is not None and profile not in PROFILES:
+    if profile is not None and (
+        not isinstance(profile, str) or profile not in PROFILES
+    ):
         raise CaliperInvalid(
             f"{path}.profile", f"{_describe(profile)} is not a Caliper profile."
         )
@@ -338,7 +340,10 @@ def check_event(event: dict[str, Any], path: str, version: str) -> None:
         )
     for name, allowed in rule.entities:
         item = event.get(name)
-        if isinstance(item, dict) and item.get("type") not in allowed:
+        inline_type = item.get("type") if isinstance(item, dict) else None
+        if isinstance(item, dict) and (
+            not isinstance(inline_type, str) or inline_type not in allowed
+        ):
             raise CaliperInvalid(
                 f"{path}.{name}.type",
                 f"{_a(kind)}'s {name} must be one of {', '.join(sorted(allowed))}, "

@@ -168,3 +168,46 @@ def test_the_second_bad_item_is_named_by_its_index() -> None:
         check_envelope(wrap(good, bad))
     assert caught.value.path == "data[1].action"
     assert "ViewEvent" in str(caught.value)
+
+
+ODD_VALUES = (None, {}, [], [{}], [None], 1, 1.5, True, "", "x y", {"type": 1}, [[]])
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key path inside a JSON value."""
+    found: list[tuple[Any, ...]] = []
+    children = (
+        value.items()
+        if isinstance(value, dict)
+        else enumerate(value)
+        if isinstance(value, list)
+        else []
+    )
+    for key, child in children:
+        found.append((*prefix, key))
+        found.extend(_paths(child, (*prefix, key)))
+    return found
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "caliperEventGradeGraded.json",
+        "caliperEventToolLaunchLaunched.json",
+        "caliperEntityAggregateMeasureCollection.json",
+        "caliperEntityMembership.json",
+    ],
+)
+def test_any_value_anywhere_is_a_400_never_a_crash(name: str) -> None:
+    fixture = load_json(CALIPER_V1P2 / name)
+    for path in _paths(fixture):
+        for odd in ODD_VALUES:
+            item = json.loads(json.dumps(fixture))
+            parent = item
+            for key in path[:-1]:
+                parent = parent[key]
+            parent[path[-1]] = odd
+            try:
+                check_envelope(wrap(item))
+            except CaliperInvalid as exc:
+                assert exc.path.startswith("data[0]")
