@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -149,6 +150,15 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _real_day(stamp: str) -> bool:
+    """Whether the date of a matched date-time exists (no 30 February)."""
+    try:
+        date.fromisoformat(stamp[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -158,7 +168,11 @@ def _check_kind(kind: Any, value: Any, path: str, version: str) -> None:
         if not isinstance(value, str):
             raise CaliperInvalid(path, f"must be a string, not {_describe(value)}.")
     elif kind == "datetime":
-        if not isinstance(value, str) or not _DATETIME.match(value):
+        if (
+            not isinstance(value, str)
+            or not _DATETIME.match(value)
+            or not _real_day(value)
+        ):
             raise CaliperInvalid(
                 path,
                 "must be an ISO 8601 date and time with milliseconds, e.g. "

@@ -211,3 +211,10 @@ def test_any_value_anywhere_is_a_400_never_a_crash(name: str) -> None:
                 check_envelope(wrap(item))
             except CaliperInvalid as exc:
                 assert exc.path.startswith("data[0]")
+
+
+def test_a_date_that_does_not_exist_is_invalid() -> None:
+    event = load_json(CALIPER_V1P2 / "caliperEventViewViewedDocument.json")
+    event["eventTime"] = "2023-02-29T10:15:00.000Z"
+    with pytest.raises(CaliperInvalid, match=r"data\[0\]\.eventTime"):
+        check_envelope(wrap(event))
