@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -113,6 +113,7 @@ def _kind(raw: Any) -> Any:
 
 
 def _compile_types() -> dict[str, tuple[tuple[str, ...], dict[str, Any]]]:
+    """Per type: its required properties and the kind of each property."""
     types: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {}
     table = _MODEL["types"]
     for name, entry in table.items():
@@ -163,72 +164,114 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _check_kind(kind: Any, value: Any, path: str, version: str) -> None:
-    if kind == "str":
-        if not isinstance(value, str):
-            raise CaliperInvalid(path, f"must be a string, not {_describe(value)}.")
-    elif kind == "datetime":
-        if (
-            not isinstance(value, str)
-            or not _DATETIME.match(value)
-            or not _real_day(value)
-        ):
-            raise CaliperInvalid(
-                path,
-                "must be an ISO 8601 date and time with milliseconds, e.g. "
-                f"2024-01-31T09:30:00.000Z; got {_describe(value)}.",
-            )
-    elif kind == "duration":
-        if not isinstance(value, str) or not _DURATION.match(value):
-            raise CaliperInvalid(
-                path,
-                f"must be an ISO 8601 duration such as PT1H30M; got {_describe(value)}.",
-            )
-    elif kind == "num":
-        # Deliberate deviation (see the module docstring): an integer is a decimal too.
-        if not _is_number(value):
-            raise CaliperInvalid(path, f"must be a number, not {_describe(value)}.")
-    elif kind == "int":
-        if not (isinstance(value, int) and not isinstance(value, bool)) or value < 0:
-            raise CaliperInvalid(
-                path, f"must be a non-negative integer, not {_describe(value)}."
-            )
-    elif kind == "bool":
-        if not isinstance(value, bool):
-            raise CaliperInvalid(
-                path, f"must be true or false, not {_describe(value)}."
-            )
-    elif kind == "map":
-        if not isinstance(value, dict):
-            raise CaliperInvalid(
-                path, f"must be a JSON object, not {_describe(value)}."
-            )
-    elif kind == "iri":
-        if not isinstance(value, str) or not _IRI.match(value):
-            raise CaliperInvalid(path, f"must be an IRI, not {_describe(value)}.")
-    elif kind == "role":
-        base, _, sub = value.partition("#") if isinstance(value, str) else ("", "", "")
-        if base not in ROLE_NAMES or (sub and not sub.replace("-", "").isalnum()):
-            raise CaliperInvalid(
-                path,
-                f"{_describe(value)} is not a LIS role such as Learner or Instructor#TA.",
-            )
-    elif kind == "any":
-        return
-    elif kind[0] == "enum":
-        if not isinstance(value, str) or value not in kind[1]:
-            raise CaliperInvalid(
-                path,
-                f"{_describe(value)} is not one of the Caliper terms "
-                f"{', '.join(sorted(kind[1]))}.",
-            )
-    elif kind[0] == "list":
-        if not isinstance(value, list):
-            raise CaliperInvalid(path, f"must be a list, not {_describe(value)}.")
-        for i, item in enumerate(value):
-            _check_kind(kind[1], item, f"{path}[{i}]", version)
-    elif kind[0] == "ref":
-        check_entity(value, path, version, kind[1])
+# A compiled check: (value, path, version) -> None, raising CaliperInvalid.
+Check = Callable[[Any, str, str], None]
+
+
+def _check_str(value: Any, path: str, version: str) -> None:
+    if type(value) is not str:
+        raise CaliperInvalid(path, f"must be a string, not {_describe(value)}.")
+
+
+def _check_datetime(value: Any, path: str, version: str) -> None:
+    if type(value) is not str or not _DATETIME.match(value) or not _real_day(value):
+        raise CaliperInvalid(
+            path,
+            "must be an ISO 8601 date and time with milliseconds, e.g. "
+            f"2024-01-31T09:30:00.000Z; got {_describe(value)}.",
+        )
+
+
+def _check_duration(value: Any, path: str, version: str) -> None:
+    if type(value) is not str or not _DURATION.match(value):
+        raise CaliperInvalid(
+            path,
+            f"must be an ISO 8601 duration such as PT1H30M; got {_describe(value)}.",
+        )
+
+
+def _check_num(value: Any, path: str, version: str) -> None:
+    # Deliberate deviation (see the module docstring): an integer is a decimal too.
+    if not _is_number(value):
+        raise CaliperInvalid(path, f"must be a number, not {_describe(value)}.")
+
+
+def _check_int(value: Any, path: str, version: str) -> None:
+    if type(value) is not int or value < 0:
+        raise CaliperInvalid(
+            path, f"must be a non-negative integer, not {_describe(value)}."
+        )
+
+
+def _check_bool(value: Any, path: str, version: str) -> None:
+    if type(value) is not bool:
+        raise CaliperInvalid(path, f"must be true or false, not {_describe(value)}.")
+
+
+def _check_map(value: Any, path: str, version: str) -> None:
+    if type(value) is not dict:
+        raise CaliperInvalid(path, f"must be a JSON object, not {_describe(value)}.")
+
+
+def _check_role(value: Any, path: str, version: str) -> None:
+    base, _, sub = value.partition("#") if type(value) is str else ("", "", "")
+    if base not in ROLE_NAMES or (sub and not sub.replace("-", "").isalnum()):
+        raise CaliperInvalid(
+            path,
+            f"{_describe(value)} is not a LIS role such as Learner or Instructor#TA.",
+        )
+
+
+def _check_any(value: Any, path: str, version: str) -> None:
+    return
+
+
+_SCALARS: dict[str, Check] = {
+    "str": _check_str,
+    "datetime": _check_datetime,
+    "duration": _check_duration,
+    "num": _check_num,
+    "int": _check_int,
+    "bool": _check_bool,
+    "map": _check_map,
+    "role": _check_role,
+    "any": _check_any,
+}
+
+
+def _compile(kind: Any) -> Check:
+    """The check of one kind of the type table, built once at import."""
+    if isinstance(kind, str):
+        return _SCALARS[kind]
+    tag, arg = kind
+    if tag == "enum":
+        terms: frozenset[str] = arg
+
+        def check_enum(value: Any, path: str, version: str) -> None:
+            if type(value) is not str or value not in terms:
+                raise CaliperInvalid(
+                    path,
+                    f"{_describe(value)} is not one of the Caliper terms "
+                    f"{', '.join(sorted(terms))}.",
+                )
+
+        return check_enum
+    if tag == "list":
+        each = _compile(arg)
+
+        def check_list(value: Any, path: str, version: str) -> None:
+            if type(value) is not list:
+                raise CaliperInvalid(path, f"must be a list, not {_describe(value)}.")
+            for i, item in enumerate(value):
+                each(item, f"{path}[{i}]", version)
+
+        return check_list
+    allowed: frozenset[str] = arg
+
+    def check_ref(value: Any, path: str, version: str) -> None:
+        check_entity(value, path, version, allowed)
+
+    return check_ref
 
 
 def _check_reference(value: str, path: str) -> None:
@@ -277,44 +320,61 @@ def check_entity(
             f"{path}.type",
             f"{_a(kind)} is not allowed here; expected one of {', '.join(sorted(allowed))}.",
         )
-    _check_properties(value, kind, path, version, is_event=False)
+    _check_properties(value, kind, path, version)
     return kind
 
 
+def _check_event_id(value: Any, path: str, version: str) -> None:
+    # Caliper 1.2 §4.1: an Event id is a UUID URN.
+    if type(value) is not str or not _EVENT_ID.match(value):
+        raise CaliperInvalid(
+            path,
+            "must be a UUID URN such as "
+            f"urn:uuid:3a5ba5b6-2c8f-4b6b-9c1e-2f8d4c7f1a22, not {_describe(value)}.",
+        )
+
+
+def _check_entity_id(value: Any, path: str, version: str) -> None:
+    # Caliper 1.2 §4: an Entity id is an IRI.
+    if type(value) is not str or not _IRI.match(value):
+        raise CaliperInvalid(path, f"must be an IRI, not {_describe(value)}.")
+
+
+def _compile_checks(name: str, props: dict[str, Any]) -> dict[str, Check]:
+    checks = {k: _compile(v) for k, v in props.items()}
+    checks["id"] = _check_event_id if name in EVENT_TYPES else _check_entity_id
+    checks["@context"] = _check_context
+    checks["type"] = _check_any  # checked by the caller, which dispatched on it
+    return checks
+
+
+# Per type: required properties and the compiled check of each property.
+_CHECKS: dict[str, tuple[tuple[str, ...], dict[str, Check]]] = {
+    name: (required, _compile_checks(name, props))
+    for name, (required, props) in TYPES.items()
+}
+
+
 def _check_properties(
-    value: Mapping[str, Any], kind: str, path: str, version: str, *, is_event: bool
+    value: Mapping[str, Any], kind: str, path: str, version: str
 ) -> None:
-    required, props = TYPES[kind]
+    required, checks = _CHECKS[kind]
     prefix = f"{path}." if path else ""
     for name in required:
         if value.get(name) is None:
             raise CaliperInvalid(
-                f"{prefix}{name}", f"is required on {_a(kind)} and is missing or null."
+                prefix + name, f"is required on {_a(kind)} and is missing or null."
             )
     for name, item in value.items():
-        where = f"{prefix}{name}"
-        if name == "id":
-            if is_event:
-                if not isinstance(item, str) or not _EVENT_ID.match(item):
-                    raise CaliperInvalid(
-                        where,
-                        "must be a UUID URN such as "
-                        f"urn:uuid:3a5ba5b6-2c8f-4b6b-9c1e-2f8d4c7f1a22, not {_describe(item)}.",
-                    )
-            elif not isinstance(item, str) or not _IRI.match(item):
-                raise CaliperInvalid(where, f"must be an IRI, not {_describe(item)}.")
-        elif name == "@context":
-            _check_context(item, where, version)
-        elif name == "type":
-            continue
-        elif item is None:
+        if item is None:
+            if name == "type":
+                continue
             raise CaliperInvalid(
-                where, "must not be null; leave the property out instead."
+                prefix + name, "must not be null; leave the property out instead."
             )
-        else:
-            spec = props.get(name)
-            if spec is not None:
-                _check_kind(spec, item, where, version)
+        check = checks.get(name)
+        if check is not None:
+            check(item, prefix + name, version)
 
 
 def check_event(event: dict[str, Any], path: str, version: str) -> None:
@@ -330,7 +390,7 @@ def check_event(event: dict[str, Any], path: str, version: str) -> None:
         raise CaliperInvalid(
             f"{path}.@context", "is required on an Event and is missing."
         )
-    _check_properties(event, kind, path, version, is_event=True)
+    _check_properties(event, kind, path, version)
     action = event["action"]
     if not isinstance(action, str) or action not in ACTIONS:
         raise CaliperInvalid(
@@ -380,8 +440,6 @@ def check_item(item: Any, path: str, version: str) -> None:
     if "action" in item or (isinstance(kind, str) and kind in EVENT_TYPES):
         check_event(item, path, version)
         return
-    if "@context" in item:
-        _check_context(item["@context"], f"{path}.@context", version)
     check_entity(item, path, version)
 
 
@@ -403,7 +461,7 @@ def check_envelope(document: Any) -> Envelope:
     version, data = document["dataVersion"], document["data"]
     if not isinstance(sensor, str) or not sensor:
         raise CaliperInvalid("sensor", "must be a non-empty string, preferably an IRI.")
-    _check_kind("datetime", send_time, "sendTime", "")
+    _check_datetime(send_time, "sendTime", "")
     if not isinstance(version, str):
         raise CaliperInvalid("dataVersion", "must be a string, a Caliper context IRI.")
     if version not in SUPPORTED_VERSIONS:
