@@ -5,7 +5,13 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("bench_auth", "bench_case_import", "bench_pipeline", "bench_xapi_validation")
+BENCHES = (
+    "bench_auth",
+    "bench_case_import",
+    "bench_pipeline",
+    "bench_xapi_validation",
+    "bench_caliper",
+)
 
 
 def main(names: list[str]) -> None:

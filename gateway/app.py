@@ -48,11 +48,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
 def _register_blueprints(app: Flask) -> None:
     from gateway.api import register_api
+    from gateway.caliper.views import bp as caliper_bp
     from gateway.health import bp as health_bp
     from gateway.keys.views import bp as keys_bp
     from gateway.vendors.views import bp as vendors_bp
 
-    for bp in (health_bp, keys_bp, vendors_bp):
+    for bp in (health_bp, keys_bp, vendors_bp, caliper_bp):
         app.register_blueprint(bp)
     register_api(app)
 

@@ -17,9 +17,14 @@ only, so what a thinned reference would have said is treated as absent. Which ev
   when listed in ``filter.event_types``): the actor submitted the object; these carry no score
   (Caliper 1.2 Assessment Profile; the Response has no score), so they give a completion
   observation with ``score=None``, which makes no evidence but shows the work was handed in.
-  Other actions (Started, Paused, Skipped, ...) yield ``[]``.
-- Every other event type (Navigation, View, ToolUse, Session, ...) yields ``[]``: engagement, not
-  evidence. A ViewEvent of a Result repeats a GradeEvent's score and is not read.
+  Other actions (Started, Paused, Skipped, ...) are activity (below).
+- **Activity**: every other event (Navigation, View, ToolUse, Session, other Assessment actions,
+  event types left out of ``filter.event_types``, a GradeEvent without a Score, ...) whose actor
+  (for a GradeEvent or OutcomeEvent: the Attempt's assignee) is an inline Person gives one
+  observation with ``score=None`` whose activity is the event's ``object`` id. It makes no
+  evidence and never waits for an alignment; it is the learner's activity timeline. A thinned
+  actor is not known to be a Person, so it gives ``[]`` unless the endpoint inlined its describe.
+  A ViewEvent of a Result repeats a GradeEvent's score, which is not read again.
 - **Learner refs**: the Person IRI as ``caliper``; a 1.2 ``otherIdentifiers`` entry of type
   ``EmailAddress`` as ``email``; plus the vendor's identity rule (``actor_id`` with a pattern, or
   ``other_identifier`` of a given ``identifierType`` such as ``SisSourcedId``).
@@ -134,15 +139,14 @@ class CaliperAdapter:
         action = _short(payload.get("action"))
         if event_type is None or action is None:
             return []  # an entity "describe", not an event
-        if event_type not in settings.filter.event_types:
-            return []
-        if event_type in ("GradeEvent", "OutcomeEvent"):
-            if action != "Graded":
-                return []
-            return self._graded(payload, event_type, settings)
-        if (event_type, action) in SUBMISSIONS:
-            return self._submitted(payload, event_type, settings)
-        return []
+        if event_type in settings.filter.event_types:
+            if event_type in ("GradeEvent", "OutcomeEvent") and action == "Graded":
+                graded = self._graded(payload, event_type, settings)
+                if graded:
+                    return graded
+            elif (event_type, action) in SUBMISSIONS:
+                return self._submitted(payload, event_type, settings)
+        return self._activity(payload, event_type, settings)
 
     def voids(self, payload: Mapping[str, Any]) -> str | None:
         """Caliper has no retraction event."""
@@ -235,6 +239,35 @@ class CaliperAdapter:
                 max_score=None,
                 level=None,
                 completion=True,
+                extensions=(event, event.get("object"), event.get("generated")),
+            )
+        ]
+
+    def _activity(
+        self, event: Mapping[str, Any], event_type: str, settings: VendorSettings
+    ) -> list[Observation]:
+        """An unscored observation for the learner's activity timeline (see the docstring)."""
+        learner = event.get("actor")
+        if event_type in ("GradeEvent", "OutcomeEvent"):
+            attempt = _inline(event.get("object"))
+            learner = attempt.get("assignee", attempt.get("actor"))
+        activity = entity_id(event.get("object"))
+        if entity_type(learner) != "Person" or activity is None:
+            return []
+        return [
+            self._observation(
+                event,
+                event_type,
+                settings,
+                learner=learner,
+                activity=activity,
+                assignable=event.get("object"),
+                score=None,
+                raw=None,
+                min_score=None,
+                max_score=None,
+                level=None,
+                completion=None,
                 extensions=(event, event.get("object"), event.get("generated")),
             )
         ]

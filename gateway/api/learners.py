@@ -128,6 +128,55 @@ def get_learner(learner_id: str) -> dict[str, Any]:
     return queries.learner_detail(_store(), learner_id).to_json()
 
 
+ACTIVITY = api.schema(
+    "Activity",
+    {
+        "type": "object",
+        "required": ["observed_at", "activity_id", "protocol", "raw_record_id"],
+        "properties": {
+            "observed_at": {"type": "string", "format": "date-time"},
+            "activity_id": {"type": "string"},
+            "protocol": {"type": "string"},
+            "event_type": {
+                "type": ["string", "null"],
+                "description": "The Caliper event type (Statement for xAPI).",
+            },
+            "action": {
+                "type": ["string", "null"],
+                "description": "The Caliper action, or the xAPI verb IRI.",
+            },
+            "score": {
+                "type": ["number", "null"],
+                "description": "Normalized 0..1; null for activity that carries no score.",
+            },
+            "raw_record_id": {"type": "string"},
+        },
+    },
+)
+
+
+@api.operation(
+    "GET",
+    "/learners/{learner_id}/activity",
+    summary="List a learner's activity",
+    params=[_LEARNER_ID],
+    response_schema=ACTIVITY,
+    paginated=True,
+)
+def list_learner_activity(learner_id: str, page: PageRequest) -> Page:
+    """Everything observed of a learner, newest first: scored events and activity alike.
+
+    Events that carry no score (a Caliper ViewEvent, NavigationEvent, ToolUseEvent, ...)
+    make no evidence but appear here, with the event type and action of their raw record.
+    """
+    found = queries.learner_activity(
+        _store(), learner_id, after=page.after, limit=page.fetch
+    )
+    return page_of(
+        found, page, key=lambda r: r.cursor_key, render=lambda r: r.to_json()
+    )
+
+
 @api.operation(
     "POST",
     "/learners/{learner_id}/merge",

@@ -298,6 +298,107 @@ def learner_detail(
     )
 
 
+# --- A learner's activity timeline. -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """One observation of a learner, scored or not, with what its raw record says it was."""
+
+    observation_id: str
+    observed_at: datetime
+    activity_id: str
+    protocol: str
+    event_type: str | None
+    action: str | None
+    score: float | None
+    raw_record_id: str
+
+    @property
+    def cursor_key(self) -> str:
+        """The key newest-first pages continue after."""
+        return f"{self.observed_at.isoformat()}|{self.observation_id}"
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON for the admin API."""
+        return {
+            "observed_at": self.observed_at.isoformat(),
+            "activity_id": self.activity_id,
+            "protocol": self.protocol,
+            "event_type": self.event_type,
+            "action": self.action,
+            "score": self.score,
+            "raw_record_id": self.raw_record_id,
+        }
+
+
+def _short_term(value: Any) -> str | None:
+    """A Caliper 1.0 type or action IRI cut to its name; other strings as they are."""
+    if not isinstance(value, str) or not value:
+        return None
+    if value.startswith("http://purl.imsglobal.org/"):
+        return value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return value
+
+
+def _event_terms(body: str) -> tuple[str | None, str | None]:
+    """(event type, action) read from a raw record body: Caliper type and action, xAPI verb."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None, None  # e.g. a CSV row
+    if not isinstance(payload, dict):
+        return None, None
+    verb = payload.get("verb")
+    if isinstance(verb, dict):  # xAPI: a Statement; its verb IRI is the action
+        return "Statement", _short_term(verb.get("id"))
+    kind = _short_term(payload.get("type", payload.get("@type")))
+    return kind, _short_term(payload.get("action"))
+
+
+def learner_activity(
+    store: Store, learner_id: str, *, after: str | None = None, limit: int = 51
+) -> list[ActivityRow]:
+    """A learner's observations newest first (by observed_at, then id), scored or not."""
+    learner = get_learner(store, learner_id)
+    stmt = (
+        select(
+            observations.c.id,
+            observations.c.observed_at,
+            observations.c.activity_id,
+            observations.c.score,
+            observations.c.raw_record_id,
+            raw_records.c.protocol,
+            raw_records.c.body,
+        )
+        .join(raw_records, raw_records.c.id == observations.c.raw_record_id)
+        .where(observations.c.learner_id == learner.id)
+    )
+    if after is not None:
+        when, obs_id = _split_record_key(after)
+        stmt = stmt.where(
+            or_(
+                observations.c.observed_at < when,
+                and_(observations.c.observed_at == when, observations.c.id < obs_id),
+            )
+        )
+    stmt = stmt.order_by(observations.c.observed_at.desc(), observations.c.id.desc())
+    with store.read() as conn:
+        rows = conn.execute(stmt.limit(limit)).all()
+    return [
+        ActivityRow(
+            r.id,
+            r.observed_at,
+            r.activity_id,
+            r.protocol,
+            *_event_terms(r.body),
+            r.score,
+            r.raw_record_id,
+        )
+        for r in rows
+    ]
+
+
 # --- Raw records. ---------------------------------------------------------------------
 
 

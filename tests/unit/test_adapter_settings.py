@@ -115,7 +115,9 @@ def test_brightpath_reads_points_levels_and_vendor_ids() -> None:
     }
     assert CaliperAdapter().observe(event, bright)[0].score == 0.25
     submitted = load_json(CALIPER_V1P2 / "caliperEventAssessmentSubmitted.json")
-    assert CaliperAdapter().observe(submitted, bright) == []  # GradeEvents only
+    # GradeEvents only: a submission is then the learner's activity, with no completion.
+    (activity,) = CaliperAdapter().observe(submitted, bright)
+    assert (activity.score, activity.completion) == (None, None)
 
 
 def test_load_reports_the_file_name(tmp_path: Path) -> None:

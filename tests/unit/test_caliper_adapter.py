@@ -59,6 +59,7 @@ OBSERVED = {
         completion=True,
     ),
 }
+ACTIVITY_FIXTURES = 46  # of the 49 unscored fixture events, those a Person did
 EVENT_FILES = sorted(p.name for p in CALIPER_V1P2.glob("caliperEvent*.json"))
 
 
@@ -72,9 +73,36 @@ def test_score_bearing_fixtures_give_exact_observations(name: str) -> None:
     assert observe(event_file(name)) == [OBSERVED[name]]
 
 
+def _person(entity: Any) -> str | None:
+    """The id of an inline Person, else None."""
+    if isinstance(entity, dict) and entity.get("type") == "Person":
+        return str(entity["id"])
+    return None
+
+
 @pytest.mark.parametrize("name", [n for n in EVENT_FILES if n not in OBSERVED])
-def test_every_other_fixture_event_gives_nothing(name: str) -> None:
-    assert observe(event_file(name)) == []
+def test_every_other_fixture_event_is_unscored_activity_of_its_person(
+    name: str,
+) -> None:
+    event = event_file(name)
+    found = observe(event)
+    learner = _person(event["actor"])
+    if event["type"] == "GradeEvent":
+        learner = _person(event["object"].get("assignee"))
+    if learner is None:  # a SoftwareApplication, a group or a thinned actor: nobody's
+        assert found == []
+        return
+    object_id = event["object"] if isinstance(event["object"], str) else None
+    (obs,) = found
+    assert obs.score is None and obs.raw_score is None and obs.completion is None
+    assert LearnerRef("caliper", learner) in obs.learner
+    assert obs.activity_id == (object_id or event["object"]["id"])
+    assert obs.observed_at is not None
+
+
+def test_most_fixture_events_are_activity() -> None:
+    activity = [n for n in EVENT_FILES if n not in OBSERVED and observe(event_file(n))]
+    assert len(activity) == ACTIVITY_FIXTURES
 
 
 def test_every_event_in_every_envelope_is_read_without_error() -> None:
@@ -82,9 +110,16 @@ def test_every_event_in_every_envelope_is_read_without_error() -> None:
     for path in sorted(CALIPER_V1P2.glob("caliperEnvelope*.json")):
         for item in load_json(path)["data"]:
             found.setdefault(path.name, []).extend(observe(item))
-    assert {name for name, obs in found.items() if obs} == {
+    # Outside the mixed batch, every observation is activity: unscored, not a completion.
+    assert {name for name, obs in found.items() if obs} >= {
         "caliperEnvelopeMixedBatch.json"
     }
+    assert all(
+        o.score is None and o.completion is None
+        for name, obs in found.items()
+        if name != "caliperEnvelopeMixedBatch.json"
+        for o in obs
+    )
     submitted, graded = found["caliperEnvelopeMixedBatch.json"]
     thinned_assess = ASSESS + "?ver=v1p0"
     # Thinned references: the learner IRI string is enough; the assessment's describe is not
@@ -140,11 +175,16 @@ def test_unusable_scores_are_rejected(generated: dict[str, Any], match: str) -> 
         observe(event)
 
 
-def test_a_thinned_attempt_is_rejected_and_a_thinned_score_gives_nothing() -> None:
+def test_a_thinned_attempt_is_rejected_and_a_thinned_score_is_activity() -> None:
     event = event_file("caliperEventGradeGraded.json")
     thinned_score = copy.deepcopy(event)
     thinned_score["generated"] = thinned_score["generated"]["id"]
-    assert observe(thinned_score) == []
+    (obs,) = observe(thinned_score)  # the assignee's activity, with no score to read
+    assert (obs.learner, obs.score, obs.activity_id) == (
+        LEARNER,
+        None,
+        event["object"]["id"],
+    )
     event["object"] = event["object"]["id"]
     with pytest.raises(AdapterRejected, match="assignee"):
         observe(event)
@@ -247,7 +287,9 @@ def test_level_labels_kind_rewrite_and_event_type_filter() -> None:
     )
     (item,) = observe(event_file("caliperEventAssessmentItemCompleted.json"), settings)
     assert (item.completion, item.score, item.kind) == (True, None, "quiz")
-    assert observe(event_file("caliperEventAssessmentSubmitted.json"), settings) == []
+    # Left out of the filter, a submission is only activity: no completion is read.
+    (activity,) = observe(event_file("caliperEventAssessmentSubmitted.json"), settings)
+    assert (activity.score, activity.completion) == (None, None)
 
 
 def test_caliper_1_0_outcome_event() -> None:
@@ -346,8 +388,9 @@ def test_malformed_fixtures_never_crash_the_adapter() -> None:
             outcomes["rejected"] += 1
     # Only 2 of the 277 JSON error fixtures are score-relevant events: a GradeEvent whose
     # object is not an Attempt (rejected: no assignee) and an AssessmentItemEvent whose
-    # generated entity has the wrong type (a submission: the Response is not read).
-    assert outcomes == {"observed": 1, "nothing": 275, "rejected": 1}
+    # generated entity has the wrong type (a submission: the Response is not read). The
+    # other events that a Person did are activity; entities give nothing.
+    assert outcomes == {"observed": 72, "nothing": 204, "rejected": 1}
 
 
 json_values = st.recursive(
