@@ -6,27 +6,31 @@ from flask import Request
 
 from gateway.errors import Forbidden, Unauthorized
 from gateway.store import Store
-from gateway.vendors import VendorPrincipal, authenticate
+from gateway.vendors import VendorPrincipal, check_credentials
 from gateway.vendors.credentials import CredentialKind, split_bearer_token
 
 CHALLENGE = 'Basic realm="Tessera", Bearer realm="Tessera"'
 _MAX_CREDENTIAL_CHARS = 512
 
 
-def authenticate_vendor(request: Request, store: Store) -> VendorPrincipal:
+def authenticate_vendor(
+    request: Request, store: Store, *, cache_seconds: int = 0
+) -> VendorPrincipal:
     """The vendor behind the request's credentials, or :class:`Unauthorized`."""
     auth = request.authorization
     principal = None
     if auth is not None and auth.type == "basic":
         key, secret = auth.username or "", auth.password or ""
         if _plausible(key, secret):
-            with store.read() as conn:
-                principal = authenticate(conn, CredentialKind.XAPI_BASIC, key, secret)
+            principal = check_credentials(
+                store, CredentialKind.XAPI_BASIC, key, secret, cache_seconds
+            )
     elif auth is not None and auth.type == "bearer" and auth.token:
         halves = split_bearer_token(auth.token)
         if halves is not None:
-            with store.read() as conn:
-                principal = authenticate(conn, CredentialKind.CALIPER_BEARER, *halves)
+            principal = check_credentials(
+                store, CredentialKind.CALIPER_BEARER, *halves, cache_seconds
+            )
     if principal is None:
         what = "were not given" if auth is None else "are not valid"
         raise Unauthorized(

@@ -98,6 +98,15 @@ class Settings:
             "max": 10,
         },
     )
+    auth_cache_seconds: int = field(
+        default=5,
+        metadata={
+            "doc": "How long a process remembers a successful vendor credential check; a "
+            "credential revoked elsewhere stops working within this time (0: never cached).",
+            "min": 0,
+            "max": 300,
+        },
+    )
     db_pool_size: int = field(
         default=5,
         metadata={

@@ -25,7 +25,11 @@ PROTOCOLS = ("xapi", "caliper", "csv")
 
 
 class InboundAdapter(Protocol):
-    """Reads observations out of one payload of one protocol."""
+    """Reads observations out of one payload of one protocol.
+
+    An adapter whose protocol cannot retract payloads may set ``can_void = False``, sparing
+    the pipeline a look-up per batch.
+    """
 
     def observe(
         self, payload: Mapping[str, Any], settings: VendorSettings

@@ -131,6 +131,8 @@ def inline_entities(
 class CaliperAdapter:
     """Reads observations out of one Caliper event."""
 
+    can_void = False  # the protocol has no way to retract an earlier payload
+
     def observe(
         self, payload: Mapping[str, Any], settings: VendorSettings
     ) -> list[Observation]:

@@ -154,6 +154,8 @@ def _read_score_cell(
 class CsvAdapter:
     """Reads the observation in one row of a vendor's CSV export."""
 
+    can_void = False  # the protocol has no way to retract an earlier payload
+
     def observe(
         self, payload: Mapping[str, Any], settings: VendorSettings
     ) -> list[Observation]:

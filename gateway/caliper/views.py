@@ -32,7 +32,7 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.extension import tessera
-from gateway.intake.pipeline import Incoming, ingest, vendor_context
+from gateway.intake.pipeline import Incoming, context_for, ingest
 from gateway.vendors import VendorPrincipal
 from gateway.vendors.credentials import CredentialKind
 
@@ -43,7 +43,10 @@ SCOPE = "caliper/write"
 
 def _caliper_principal() -> VendorPrincipal:
     """The vendor behind a Caliper bearer token; an xAPI Basic credential is refused (401)."""
-    principal = authenticate_vendor(request, tessera().store)
+    t = tessera()
+    principal = authenticate_vendor(
+        request, t.store, cache_seconds=t.settings.auth_cache_seconds
+    )
     if principal.kind != CredentialKind.CALIPER_BEARER:
         raise Unauthorized(
             "The Caliper endpoint takes the vendor's Caliper token as "
@@ -102,7 +105,12 @@ def receive_envelope() -> Response:
     store = tessera().store
     with store.write() as conn:  # one transaction: 200 only once everything is durable
         if items:
-            ctx = vendor_context(conn, principal.vendor_id)
+            ctx = context_for(
+                principal.vendor_id,
+                principal.vendor_name,
+                principal.adapter,
+                principal.settings,
+            )
             ingest(conn, ctx, PROTOCOL, items)
     return Response(status=200)
 

@@ -102,7 +102,7 @@ _context_cache: dict[tuple[str, str], VendorContext] = {}
 
 
 def vendor_context(conn: Connection, vendor_id: str) -> VendorContext:
-    """The vendor's adapter and parsed settings; parsed once per settings version."""
+    """The vendor's adapter and parsed settings, read from the store."""
     row = conn.execute(
         select(vendors.c.name, vendors.c.adapter, vendors.c.settings).where(
             vendors.c.id == vendor_id
@@ -110,15 +110,23 @@ def vendor_context(conn: Connection, vendor_id: str) -> VendorContext:
     ).first()
     if row is None:
         raise NotFound(f"No vendor has id {vendor_id!r}.")
-    key = (vendor_id, json.dumps(row.settings, sort_keys=True) + row.adapter)
+    return context_for(vendor_id, row.name, row.adapter, row.settings)
+
+
+def context_for(
+    vendor_id: str, name: str, adapter: str, settings: Mapping[str, Any]
+) -> VendorContext:
+    """A vendor's context from what the caller already holds (e.g. the credential check).
+
+    Settings are parsed once per process and version of the settings.
+    """
+    key = (vendor_id, adapter + json.dumps(settings, sort_keys=True))
     ctx = _context_cache.get(key)
     if ctx is None:
         from adapters.inbound.settings import parse_vendor_settings
 
-        parsed = parse_vendor_settings(row.settings, vendor_name=row.name)
-        ctx = VendorContext(
-            vendor_id, row.name, row.adapter, parsed, parsed.hints.trust
-        )
+        parsed = parse_vendor_settings(settings, vendor_name=name)
+        ctx = VendorContext(vendor_id, name, adapter, parsed, parsed.hints.trust)
         if len(_context_cache) > 1000:
             _context_cache.clear()
         _context_cache[key] = ctx
@@ -264,7 +272,12 @@ def _derive(
         pending.append((rec, found))
 
     # A payload voided by one stored earlier (xAPI lets the void arrive first) stays voided.
-    voided_by = _stored_voids(conn, [rec for rec, _ in pending])
+    voidable = [
+        rec
+        for rec, _ in pending
+        if getattr(adapter_lookup(rec[1].adapter, rec[2]), "can_void", True)
+    ]
+    voided_by = _stored_voids(conn, voidable)
     for rec, _ in pending:
         if rec[0] in voided_by:
             results[rec[0]].status = "voided"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 import re
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +20,7 @@ from gateway.store.tables import utcnow, vendor_credentials, vendors
 from gateway.vendors.credentials import (
     CredentialKind,
     NewCredential,
+    digest_secret,
     make_credential,
     secret_matches,
 )
@@ -81,6 +84,10 @@ class VendorPrincipal:
     kind: str
     key: str
     scopes: frozenset[str]
+    adapter: str = DEFAULT_ADAPTER
+    settings: dict[str, Any] = field(
+        default_factory=dict
+    )  # the vendor's adapter settings
 
 
 def credentials_to_json(creds: list[NewCredential]) -> dict[str, Any]:
@@ -197,16 +204,17 @@ def update_vendor(
     if settings is not None:
         values["settings"] = settings
     with store.write() as conn:
-        vendor_id = _require_active(
-            conn, name
-        )  # an unknown vendor is 404 before all else
+        # An unknown vendor is 404 before all else.
+        vendor_id = _require_active(conn, name)
         if settings is not None:
             parse_vendor_settings(settings, vendor_name=name)
         if values:
             conn.execute(
                 update(vendors).where(vendors.c.id == vendor_id).values(**values)
             )
-        return _load(conn, vendor_id)
+        vendor = _load(conn, vendor_id)
+    _auth_cache.clear()  # cached checks carry the adapter settings
+    return vendor
 
 
 def rotate_credentials(
@@ -233,6 +241,7 @@ def rotate_credentials(
             conn.execute(delete(vendor_credentials).where(old))
         _insert_credentials(conn, vendor_id, creds, now)
         vendor = _load(conn, vendor_id)
+    _auth_cache.clear()
     return vendor, creds
 
 
@@ -249,6 +258,7 @@ def remove_vendor(store: Store, name: str) -> Vendor:
         conn.execute(
             update(vendors).where(vendors.c.id == vendor_id).values(removed_at=utcnow())
         )
+    _auth_cache.clear()
     return vendor
 
 
@@ -260,6 +270,8 @@ _AUTH_QUERY = (
         vendor_credentials.c.expires_at,
         vendors.c.id,
         vendors.c.name,
+        vendors.c.adapter,
+        vendors.c.settings,
     )
     .join(vendors, vendors.c.id == vendor_credentials.c.vendor_id)
     .where(vendor_credentials.c.key == bindparam("key"))
@@ -279,8 +291,40 @@ def authenticate(
     if row.expires_at is not None and row.expires_at <= utcnow():
         return None
     return VendorPrincipal(
-        row.id, row.name, kind.value, key, frozenset(row.scopes.split())
+        row.id,
+        row.name,
+        kind.value,
+        key,
+        frozenset(row.scopes.split()),
+        row.adapter,
+        dict(row.settings),
     )
+
+
+_MAX_CACHED = 10_000
+# (database URL, kind, key) -> (secret digest, principal, monotonic expiry). Only successful
+# checks are kept, for TESSERA_AUTH_CACHE_SECONDS: a credential revoked in another process
+# stops working within that time; in this process at once (rotate, remove and update clear it).
+_auth_cache: dict[tuple[str, str, str], tuple[str, VendorPrincipal, float]] = {}
+
+
+def check_credentials(
+    store: Store, kind: CredentialKind, key: str, secret: str, cache_seconds: int = 0
+) -> VendorPrincipal | None:
+    """:func:`authenticate` in its own read transaction, remembered for ``cache_seconds``."""
+    cache_key = (store.engine.url.render_as_string(hide_password=True), kind.value, key)
+    digest = digest_secret(secret)
+    hit = _auth_cache.get(cache_key)
+    if hit is not None and hit[2] > time.monotonic():
+        # Constant time in the secret, like the database check.
+        return hit[1] if hmac.compare_digest(hit[0], digest) else None
+    with store.read() as conn:
+        principal = authenticate(conn, kind, key, secret)
+    if principal is not None and cache_seconds > 0:
+        if len(_auth_cache) >= _MAX_CACHED:
+            _auth_cache.clear()
+        _auth_cache[cache_key] = (digest, principal, time.monotonic() + cache_seconds)
+    return principal
 
 
 def _insert_credentials(

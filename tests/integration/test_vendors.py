@@ -143,3 +143,37 @@ def test_list_reads_one_page_after_a_name(store: Store) -> None:
     assert [v.name for v in list_vendors(store, limit=2)] == ["a", "b"]
     assert [v.name for v in list_vendors(store, after="b", limit=2)] == ["d"]
     assert list_vendors(store, after="d") == []
+
+
+def test_cached_credential_checks(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from gateway.vendors import check_credentials
+
+    _, creds = add_vendor(store, "acme", settings={"score": {"scale": "percent"}})
+    x = _by_kind(creds, XAPI)
+    first = check_credentials(store, XAPI, x.key, x.secret, cache_seconds=60)
+    assert first is not None and first.settings == {"score": {"scale": "percent"}}
+    assert (
+        check_credentials(store, XAPI, x.key, x.secret + "!", cache_seconds=60) is None
+    )
+
+    # Revoked behind this process's back (another node): remembered until the TTL ends.
+    with store.write() as conn:
+        conn.execute(text("DELETE FROM vendor_credentials"))
+    assert check_credentials(store, XAPI, x.key, x.secret, cache_seconds=60) == first
+    later = time.monotonic() + 61
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert check_credentials(store, XAPI, x.key, x.secret, cache_seconds=60) is None
+
+
+def test_rotation_in_this_process_forgets_cached_checks(store: Store) -> None:
+    from gateway.vendors import check_credentials
+
+    _, creds = add_vendor(store, "acme")
+    x = _by_kind(creds, XAPI)
+    assert check_credentials(store, XAPI, x.key, x.secret, cache_seconds=60) is not None
+    rotate_credentials(store, "acme")
+    assert check_credentials(store, XAPI, x.key, x.secret, cache_seconds=60) is None
