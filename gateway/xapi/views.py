@@ -1,0 +1,246 @@
+"""The xAPI LRS under ``/xapi``: ``about`` and the Statement Resource (xAPI 1.0.3 and 2.0).
+
+The request's ``X-Experience-API-Version`` picks the version: ``1.0``/``1.0.x`` is served as
+1.0.3 and ``2.0``/``2.0.x`` as 2.0.0; any other value, or none, is 400 (Communication 3.3),
+except on ``about``. Every response carries ``X-Experience-API-Version`` and
+``X-Experience-API-Consistent-Through``, errors included. Vendors authenticate with their xAPI
+key and secret as HTTP Basic (a Caliper bearer token is 401). Scopes (Communication 4.2):
+writing needs ``statements/write``; reading needs ``statements/read`` or ``all/read`` (every
+statement) or ``statements/read/mine`` (the vendor's own); ``all`` allows everything.
+
+Not supported yet, refused with a 400 sentence: ``multipart/mixed`` bodies (attachment data),
+``attachments=true``, and the 1.0.3 Alternate Request Syntax (``?method=``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Final
+
+from flask import Blueprint, Response, g, request
+
+from gateway.auth import authenticate_vendor, require_scope
+from gateway.errors import Forbidden, InvalidPayload, Unauthorized
+from gateway.extension import tessera
+from gateway.vendors import VendorPrincipal
+from gateway.vendors.credentials import CredentialKind
+from gateway.xapi.statements import (
+    StatementQuery,
+    Writer,
+    consistent_through,
+    cursor_param,
+    find_statements,
+    get_statement,
+    parse_query,
+    render_result,
+    render_statement,
+    store_statements,
+)
+from gateway.xapi.validation import (
+    check_attachment_parts,
+    check_put_id,
+    validate_statement,
+    validate_statements,
+)
+
+bp = Blueprint("xapi", __name__, url_prefix="/xapi")
+
+VERSIONS: Final = ("1.0.3", "2.0.0")
+LATEST: Final = "2.0.0"
+CHALLENGE: Final = 'Basic realm="Tessera xAPI"'
+_VERSION_1 = re.compile(r"1\.0(?:\.\d+)?")
+_VERSION_2 = re.compile(r"2\.0(?:\.\d+)?")
+_READ_ALL: Final = frozenset({"statements/read", "all/read", "all"})
+_JSON = "application/json"
+
+
+@bp.after_request
+def _xapi_headers(response: Response) -> Response:
+    """Communication 3.3 and 2.1.3: the version and Consistent-Through on every response."""
+    response.headers["X-Experience-API-Version"] = g.get("xapi_version", LATEST)
+    response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
+    return response
+
+
+def _version() -> str:
+    """The LRS version the request asks for (Communication 3.3), or 400."""
+    raw = request.headers.get("X-Experience-API-Version")
+    if raw is None:
+        raise InvalidPayload(
+            "The X-Experience-API-Version header is required: send 1.0.3 or 2.0.0 "
+            "(xAPI Communication 3.3)."
+        )
+    raw = raw.strip()
+    if _VERSION_1.fullmatch(raw):
+        g.xapi_version = "1.0.3"
+    elif _VERSION_2.fullmatch(raw):
+        g.xapi_version = "2.0.0"
+    else:
+        raise InvalidPayload(
+            f"X-Experience-API-Version {raw!r} is not supported; this LRS serves "
+            f"{' and '.join(VERSIONS)} (xAPI Communication 3.3)."
+        )
+    return str(g.xapi_version)
+
+
+def _principal() -> VendorPrincipal:
+    """The vendor behind the request's HTTP Basic xAPI credential, or 401."""
+    t = tessera()
+    principal = authenticate_vendor(
+        request, t.store, cache_seconds=t.settings.auth_cache_seconds
+    )
+    if principal.kind != CredentialKind.XAPI_BASIC:
+        raise Unauthorized(
+            "The LRS takes the vendor's xAPI key and secret as HTTP Basic, not the "
+            "Caliper token (xAPI Communication 4.1).",
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
+    return principal
+
+
+def _reader() -> str | None:
+    """Check the read scope; the vendor id to restrict reads to, or ``None`` for all."""
+    principal = _principal()
+    if principal.scopes & _READ_ALL:
+        return None
+    if "statements/read/mine" in principal.scopes:
+        return principal.vendor_id
+    raise Forbidden(
+        f"Vendor {principal.vendor_name!r} may not read statements; it needs one of "
+        "statements/read, statements/read/mine, all/read or all (xAPI Communication 4.2)."
+    )
+
+
+def _writer(version: str) -> Writer:
+    principal = _principal()
+    require_scope(principal, "statements/write")
+    base = tessera().settings.base_url
+    return Writer(
+        vendor_id=principal.vendor_id,
+        vendor_name=principal.vendor_name,
+        adapter=principal.adapter,
+        settings=principal.settings,
+        # Data 2.4.9: the authority is the Agent behind the credentials used.
+        authority={
+            "objectType": "Agent",
+            "name": principal.vendor_name,
+            "account": {"homePage": f"{base}/xapi", "name": principal.vendor_id},
+        },
+        may_void_any="all" in principal.scopes,
+    )
+
+
+def _body(version: str, *, allowed_params: frozenset[str]) -> Any:
+    """The parsed JSON body of a PUT or POST, once its parameters and type are checked."""
+    for name in request.args:
+        if name not in allowed_params:
+            if name == "method":
+                raise InvalidPayload(
+                    "The Alternate Request Syntax (?method=) is not supported by this LRS "
+                    "yet; send the request with its own method and headers."
+                )
+            raise InvalidPayload(
+                f"{name!r} is not a parameter of this request (xAPI {version} "
+                "Communication 2.1)."
+            )
+    if request.mimetype == "multipart/mixed":
+        raise InvalidPayload(
+            "multipart/mixed statements (attachment data sent with the statement) are not "
+            "supported by this LRS yet; send application/json with a fileUrl on each "
+            "attachment."
+        )
+    if request.mimetype != _JSON:
+        raise InvalidPayload(
+            f"Statements are sent as application/json, not "
+            f"{request.mimetype or 'a body without a Content-Type'} "
+            f"(xAPI {version} Communication 1.5)."
+        )
+    try:
+        return json.loads(request.get_data())
+    except ValueError as exc:
+        raise InvalidPayload(f"The body is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise InvalidPayload("The body nests JSON too deeply.") from None
+
+
+def _validated(version: str, payload: Any, *, single: bool) -> list[dict[str, Any]]:
+    try:
+        if single:
+            if not isinstance(payload, dict):
+                raise InvalidPayload(
+                    f"A PUT carries one statement object (xAPI {version} "
+                    "Communication 2.1.1)."
+                )
+            statements = [validate_statement(payload, version=version)]
+        else:
+            statements = validate_statements(payload, version=version)
+    except RecursionError:
+        raise InvalidPayload("The statement nests JSON too deeply.") from None
+    check_attachment_parts(statements, (), version=version)
+    return statements
+
+
+@bp.get("/about")
+def about() -> Response:
+    """Communication 2.8: the versions this LRS serves; no authentication, any version."""
+    return Response(json.dumps({"version": list(VERSIONS)}), mimetype=_JSON)
+
+
+@bp.put("/statements")
+def put_statement() -> Response:
+    """Communication 2.1.1: store one statement under ``statementId``; 204."""
+    version = _version()
+    writer = _writer(version)
+    if "statementId" not in request.args:
+        raise InvalidPayload(
+            f"A statements PUT needs the statementId parameter (xAPI {version} "
+            "Communication 2.1.1)."
+        )
+    statement_id = request.args["statementId"]
+    check_put_id(statement_id, {}, version=version)
+    payload = _body(version, allowed_params=frozenset({"statementId"}))
+    [statement] = _validated(version, payload, single=True)
+    check_put_id(statement_id, statement, version=version)
+    statement["id"] = statement.get("id", statement_id)
+    store_statements(tessera().store, writer, [statement], version=version)
+    return Response(status=204)
+
+
+@bp.post("/statements")
+def post_statements() -> Response:
+    """Communication 2.1.2: store one statement or a batch; 200 with their ids, in order."""
+    version = _version()
+    writer = _writer(version)
+    payload = _body(version, allowed_params=frozenset())
+    statements = _validated(version, payload, single=False)
+    ids = (
+        store_statements(tessera().store, writer, statements, version=version)
+        if statements
+        else []
+    )
+    return Response(json.dumps(ids), mimetype=_JSON)
+
+
+@bp.get("/statements")
+def get_statements() -> Response:
+    """Communication 2.1.3: one statement by id, or a StatementResult page (HEAD too)."""
+    version = _version()
+    vendor_id = _reader()
+    query = parse_query(request.args.items(multi=True), version=version)
+    store = tessera().store
+    if not isinstance(query, StatementQuery):
+        found = get_statement(store, query, vendor_id=vendor_id)
+        response = Response(render_statement(found, query.format), mimetype=_JSON)
+        response.last_modified = found.stored  # the 2.0 suite checks it
+        return response
+    page = find_statements(store, query, vendor_id=vendor_id)
+    more = (
+        f"{request.script_root}/xapi/statements?{cursor_param()}={page.more}"
+        if page.more
+        else None
+    )
+    response = Response(render_result(page, query.format, more), mimetype=_JSON)
+    if page.statements:
+        response.last_modified = max(s.stored for s in page.statements)
+    return response
