@@ -433,6 +433,7 @@ xapi_statements = Table(
     Column("registration", String(36), nullable=True),
     Column("voided", Boolean, nullable=False),
     Column("voids", String(36), nullable=True),  # target id, for a voiding statement
+    Column("ref_target", String(36), nullable=True),  # a StatementRef object's id
     Column("statement", Text, nullable=False),  # the completed statement, JSON text
 )
 Index("ix_xapi_statements_vendor", xapi_statements.c.vendor_id, xapi_statements.c.seq)
@@ -452,6 +453,14 @@ Index(
     xapi_statements.c.voids,
     sqlite_where=_is_voiding,
     postgresql_where=_is_voiding,
+)
+
+_is_ref = xapi_statements.c.ref_target.is_not(None)
+Index(
+    "ix_xapi_statements_ref_target",
+    xapi_statements.c.ref_target,
+    sqlite_where=_is_ref,
+    postgresql_where=_is_ref,
 )
 
 # Agents and activities a statement mentions, for the ``agent`` and ``related_*`` filters.

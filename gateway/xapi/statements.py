@@ -20,9 +20,10 @@ them. Decisions:
 * **Queries** (Communication 2.1.3). Results are ordered by storage order (``seq``, the order of
   ``stored``), newest first unless ``ascending=true``. ``more`` is an opaque cursor carrying the
   query and the last ``seq`` returned: later pages never shift when statements arrive.
-  ``since`` is exclusive and ``until`` inclusive, on ``stored``. Not implemented yet: the
-  StatementRef rule (a statement referencing a matching statement also matches), ``format=
-  canonical`` (answered as ``exact``), and ``attachments=true`` (refused with 400).
+  ``since`` is exclusive and ``until`` inclusive, on ``stored``. The StatementRef rule holds:
+  a statement whose object refers to a matching statement matches the non-time filters too,
+  recursively. Not implemented yet: ``format=canonical`` (answered as ``exact``) and
+  ``attachments=true`` (refused with 400).
 """
 
 from __future__ import annotations
@@ -178,6 +179,7 @@ def store_statements(
                     "registration": _registration(completed),
                     "voided": void_target is None and sid in voided_before,
                     "voids": void_target,
+                    "ref_target": _ref_target(completed),
                     "statement": text,
                 }
             )
@@ -271,6 +273,11 @@ def _lower_ids(statement: Mapping[str, Any], sid: str) -> dict[str, Any]:
     if isinstance(obj, Mapping) and obj.get("objectType") == "StatementRef":
         out["object"] = dict(obj, id=str(obj["id"]).lower())
     return out
+
+
+def _ref_target(statement: Mapping[str, Any]) -> str | None:
+    obj = statement["object"]
+    return str(obj["id"]) if obj.get("objectType") == "StatementRef" else None
 
 
 def _to_millis(moment: datetime) -> datetime:
@@ -677,34 +684,20 @@ def find_statements(
     store: Store, query: StatementQuery, *, vendor_id: str | None
 ) -> Page:
     """One page of the statements matching ``query``, voided ones left out (Comm 2.1.3)."""
-    t, r = xapi_statements, xapi_statement_refs
+    t = xapi_statements
     where: list[ColumnElement[bool]] = [t.c.voided.is_(False)]
     if vendor_id is not None:
         where.append(t.c.vendor_id == vendor_id)
-    if query.agent is not None:
-        kinds = ("agent", "related_agent") if query.related_agents else ("agent",)
-        where.append(
-            t.c.id.in_(
-                select(r.c.statement_id).where(
-                    r.c.key == query.agent, r.c.kind.in_(kinds)
-                )
-            )
+    filters = _filters(query, t)
+    if filters:
+        # The StatementRef rule (Communication 2.1.3): a statement whose object refers to a
+        # matching statement matches too, recursively, voided targets included.
+        matching = select(t.c.id).where(*filters).cte("matching", recursive=True)
+        referring = t.alias("referring")
+        matching = matching.union(
+            select(referring.c.id).where(referring.c.ref_target == matching.c.id)
         )
-    if query.verb is not None:
-        where.append(t.c.verb_id == query.verb)
-    if query.activity is not None:
-        direct = t.c.activity_id == query.activity
-        if query.related_activities:
-            related = t.c.id.in_(
-                select(r.c.statement_id).where(
-                    r.c.key == query.activity, r.c.kind == "related_activity"
-                )
-            )
-            where.append(direct | related)
-        else:
-            where.append(direct)
-    if query.registration is not None:
-        where.append(t.c.registration == query.registration)
+        where.append(t.c.id.in_(select(matching.c.id)))
     if query.since is not None:
         where.append(t.c.stored > query.since)
     if query.until is not None:
@@ -729,6 +722,37 @@ def find_statements(
         else None
     )
     return Page(found, more)
+
+
+def _filters(query: StatementQuery, t: Any) -> list[ColumnElement[bool]]:
+    """The non-time filters of ``query`` on the statements table ``t``."""
+    r = xapi_statement_refs
+    where: list[ColumnElement[bool]] = []
+    if query.agent is not None:
+        kinds = ("agent", "related_agent") if query.related_agents else ("agent",)
+        where.append(
+            t.c.id.in_(
+                select(r.c.statement_id).where(
+                    r.c.key == query.agent, r.c.kind.in_(kinds)
+                )
+            )
+        )
+    if query.verb is not None:
+        where.append(t.c.verb_id == query.verb)
+    if query.activity is not None:
+        direct = t.c.activity_id == query.activity
+        if query.related_activities:
+            related = t.c.id.in_(
+                select(r.c.statement_id).where(
+                    r.c.key == query.activity, r.c.kind == "related_activity"
+                )
+            )
+            where.append(direct | related)
+        else:
+            where.append(direct)
+    if query.registration is not None:
+        where.append(t.c.registration == query.registration)
+    return where
 
 
 def consistent_through(now: datetime | None = None) -> str:

@@ -453,6 +453,32 @@ def test_query_parameters_filter(lrs: Lrs) -> None:
     assert lrs.ids(verb=ADL + "passed", activity=course) == []
 
 
+def test_a_statement_referring_to_a_match_matches_too(lrs: Lrs) -> None:
+    target = _statement()
+    other = _statement(object={"id": "https://vendor.example/elsewhere"})
+    assert lrs.post([target, other]).status_code == 200
+    comment = _statement(
+        verb={"id": "http://example.com/verbs/commented"},
+        object={"objectType": "StatementRef", "id": target["id"]},
+    )
+    reply = _statement(
+        verb={"id": "http://example.com/verbs/replied"},
+        object={"objectType": "StatementRef", "id": comment["id"].upper()},
+    )
+    assert lrs.post([comment, reply]).status_code == 200
+    expected = {target["id"], comment["id"], reply["id"]}
+    assert set(lrs.ids(activity=QUIZ)) == expected  # recursively (Comm 2.1.3)
+    # Voided targets still lend their match to the statements that refer to them.
+    void = _void(target["id"])
+    assert lrs.post(void).status_code == 200
+    assert set(lrs.ids(activity=QUIZ)) == {comment["id"], reply["id"], void["id"]}
+    assert set(lrs.ids(verb=ADL + "voided")) == {void["id"]}
+    # Time filters apply to the referring statement itself.
+    stored = lrs.query(statementId=reply["id"])["stored"]
+    assert reply["id"] not in lrs.ids(activity=QUIZ, until="2000-01-01T00:00:00Z")
+    assert reply["id"] in lrs.ids(activity=QUIZ, until=stored)
+
+
 def test_paging_with_more_is_stable_and_ordered(lrs: Lrs) -> None:
     posted: list[str] = []
     for _ in range(3):

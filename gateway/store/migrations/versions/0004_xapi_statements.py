@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("registration", sa.String(length=36), nullable=True),
         sa.Column("voided", sa.Boolean(), nullable=False),
         sa.Column("voids", sa.String(length=36), nullable=True),
+        sa.Column("ref_target", sa.String(length=36), nullable=True),
         sa.Column("statement", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_xapi_statements")),
         sa.UniqueConstraint("id", name=op.f("uq_xapi_statements_id")),
@@ -60,6 +61,13 @@ def upgrade() -> None:
         ["voids"],
         sqlite_where=sa.text("voids IS NOT NULL"),
         postgresql_where=sa.text("voids IS NOT NULL"),
+    )
+    op.create_index(
+        "ix_xapi_statements_ref_target",
+        "xapi_statements",
+        ["ref_target"],
+        sqlite_where=sa.text("ref_target IS NOT NULL"),
+        postgresql_where=sa.text("ref_target IS NOT NULL"),
     )
     op.create_table(
         "xapi_statement_refs",
