@@ -145,12 +145,16 @@ def store_statements(
         if not fresh:
             return ids
         targets = _check_voiding(conn, writer, fresh, version)
+        # A void may arrive before its target (Data 2.3.2); only the vendor's own counts,
+        # as only it may void its statements.
         voided_before = {
             row[0]
             for row in select_in(
                 conn,
-                "SELECT voids FROM xapi_statements WHERE voids IN ({in})",
+                "SELECT voids FROM xapi_statements WHERE vendor_id = {p}"
+                " AND voids IN ({in})",
                 [sid for sid, _ in fresh],
+                before=[writer.vendor_id],
             )
         }
         rows: list[dict[str, Any]] = []
