@@ -42,7 +42,7 @@ from sqlalchemy import ColumnElement, Connection, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.errors import Conflict, Forbidden, InvalidPayload, NotFound
-from gateway.intake.pipeline import Incoming, context_for, ingest
+from gateway.intake.pipeline import Incoming, context_for, ingest, void_records
 from gateway.store import Store
 from gateway.store.tables import utcnow, xapi_statement_refs, xapi_statements
 from gateway.store.upsert import insert_ignore, select_in
@@ -144,7 +144,7 @@ def store_statements(
                 )
         if not fresh:
             return ids
-        targets = _check_voiding(conn, writer, fresh, version)
+        targets, foreign = _check_voiding(conn, writer, fresh, version)
         # A void may arrive before its target (Data 2.3.2); only the vendor's own counts,
         # as only it may void its statements.
         voided_before = {
@@ -207,6 +207,8 @@ def store_statements(
             writer.vendor_id, writer.vendor_name, writer.adapter, writer.settings
         )
         ingest(conn, ctx, PROTOCOL, items, received_at=stored)
+        for vendor_id, target, by in foreign:  # retract the other vendor's evidence too
+            void_records(conn, vendor_id, PROTOCOL, [target], by)
     return ids
 
 
@@ -221,12 +223,17 @@ def _check_voiding(
     writer: Writer,
     fresh: Sequence[tuple[str, Mapping[str, Any]]],
     version: str,
-) -> set[str]:
-    """The ids the fresh voiding statements target, once checked (Data 2.3.2)."""
+) -> tuple[set[str], list[tuple[str, str, str]]]:
+    """The ids the fresh voiding statements target, once checked (Data 2.3.2).
+
+    Also (target vendor, target id, voiding id) for targets another vendor stored: the
+    pipeline retracts only the voider's own records by itself.
+    """
     wanted = {sid: voiding_target(s) for sid, s in fresh}
     targets = {t for t in wanted.values() if t is not None}
+    foreign: list[tuple[str, str, str]] = []
     if not targets:
-        return set()
+        return targets, foreign
     stored = {
         row[0]: (row[1], row[2])
         for row in select_in(
@@ -245,17 +252,15 @@ def _check_voiding(
                 f"statement; a voiding statement cannot be voided (xAPI {version} "
                 "Data 2.3.2)."
             )
-        if (
-            target in stored
-            and stored[target][0] != writer.vendor_id
-            and not writer.may_void_any
-        ):
-            raise Forbidden(
-                f"Statement {sid} voids statement {target}, which another vendor stored; "
-                "only a credential with the `all` scope may void another vendor's "
-                f"statements (xAPI {version} Communication 2.1.4)."
-            )
-    return targets
+        if target in stored and stored[target][0] != writer.vendor_id:
+            if not writer.may_void_any:
+                raise Forbidden(
+                    f"Statement {sid} voids statement {target}, which another vendor "
+                    "stored; only a credential with the `all` scope may void another "
+                    f"vendor's statements (xAPI {version} Communication 2.1.4)."
+                )
+            foreign.append((stored[target][0], target, sid))
+    return targets, foreign
 
 
 def voiding_target(statement: Mapping[str, Any]) -> str | None:

@@ -417,6 +417,20 @@ def test_voiding_another_vendors_statement_is_403(
     assert lrs.query(statementId=statement["id"])["id"] == statement["id"]
 
 
+def test_a_credential_with_all_may_void_another_vendors_statement(
+    client: FlaskClient, store: Store, lrs: Lrs
+) -> None:
+    import_package(store, make_package("x", {"": ["A"]}))
+    align(store, [NewAlignment(QUIZ, item_id("x", "A"))])
+    statement = _statement()
+    assert lrs.post(statement).status_code == 200
+    assert _count(store, evidence) == 1
+    admin = _vendor(client, store, "admin", "all")
+    assert admin.post(_void(statement["id"])).status_code == 200
+    problem(lrs.get(statementId=statement["id"]), 404)
+    assert _count(store, evidence) == 0
+
+
 def test_query_parameters_filter(lrs: Lrs) -> None:
     registration = _id()
     ada = _statement()
