@@ -633,3 +633,20 @@ def test_an_aligned_statement_becomes_evidence_and_its_void_retracts_it(
     with store.read() as conn:
         statuses = sorted(conn.execute(select(raw_records.c.status)).scalars())
     assert "voided" in statuses
+
+
+def test_concurrent_retries_of_one_batch_store_it_once(lrs: Lrs, store: Store) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    batch = [_statement() for _ in range(10)]
+    app = lrs.client.application
+
+    def send(_: int) -> int:
+        client = app.test_client()
+        return Lrs(client, lrs.auth).post(batch).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(send, range(12)))
+    assert statuses == [200] * 12
+    assert _count(store) == 10
+    assert _count(store, raw_records) == 10
