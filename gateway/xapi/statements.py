@@ -22,8 +22,8 @@ them. Decisions:
   query and the last ``seq`` returned: later pages never shift when statements arrive.
   ``since`` is exclusive and ``until`` inclusive, on ``stored``. The StatementRef rule holds:
   a statement whose object refers to a matching statement matches the non-time filters too,
-  recursively. Not implemented yet: ``format=canonical`` (answered as ``exact``) and
-  ``attachments=true`` (refused with 400).
+  recursively. ``format=canonical`` keeps one language per verb and activity language map,
+  chosen by ``Accept-Language``. Not implemented yet: ``attachments=true`` (refused with 400).
 """
 
 from __future__ import annotations
@@ -772,20 +772,26 @@ def consistent_through(now: datetime | None = None) -> str:
 # --- Rendering (Communication 2.1.3 format) -------------------------------------------------
 
 
-def render_statement(stored: StoredStatement, fmt: str) -> str:
-    """One statement as JSON text in ``fmt`` (``canonical`` is answered as ``exact``)."""
-    if fmt != "ids":
+def render_statement(
+    stored: StoredStatement, fmt: str, languages: Sequence[str] = ()
+) -> str:
+    """One statement as JSON text in ``fmt``; ``languages`` (best first) serve ``canonical``."""
+    if fmt == "exact":
         return stored.text
-    return json.dumps(
-        ids_format(json.loads(stored.text)),
-        separators=_JSON_SEPARATORS,
-        ensure_ascii=False,
+    statement = json.loads(stored.text)
+    out = (
+        ids_format(statement)
+        if fmt == "ids"
+        else canonical_format(statement, languages)
     )
+    return json.dumps(out, separators=_JSON_SEPARATORS, ensure_ascii=False)
 
 
-def render_result(page: Page, fmt: str, more_url: str | None) -> str:
+def render_result(
+    page: Page, fmt: str, more_url: str | None, languages: Sequence[str] = ()
+) -> str:
     """A StatementResult ``{"statements": [...], "more": "..."}`` as JSON text."""
-    body = ",".join(render_statement(s, fmt) for s in page.statements)
+    body = ",".join(render_statement(s, fmt, languages) for s in page.statements)
     more = json.dumps(more_url or "")
     return f'{{"statements":[{body}],"more":{more}}}'
 
@@ -827,6 +833,81 @@ def _ids_object(obj: Any) -> Any:
     if kind == "SubStatement":
         return ids_format(obj)
     return obj
+
+
+def pick_language(tags: Sequence[str], languages: Sequence[str]) -> str:
+    """The tag of a language map to keep for the ``languages`` asked for, best first.
+
+    An exact tag (case-insensitive) wins, then a prefix match either way (``en`` for
+    ``en-US``); ``*`` takes the first tag. Without a match: ``und`` if present, else the
+    first tag (RFC 4647 lookup, simplified).
+    """
+    lowered = [t.lower() for t in tags]
+    for wanted in (w.lower() for w in languages):
+        if wanted == "*":
+            return tags[0]
+        if wanted in lowered:
+            return tags[lowered.index(wanted)]
+        for tag, low in zip(tags, lowered, strict=True):
+            if low.startswith(wanted + "-") or wanted.startswith(low + "-"):
+                return tag
+    return "und" if "und" in tags else tags[0]
+
+
+def _one_language(language_map: Any, languages: Sequence[str]) -> Any:
+    if not isinstance(language_map, Mapping) or len(language_map) < 2:
+        return language_map
+    tag = pick_language(list(language_map), languages)
+    return {tag: language_map[tag]}
+
+
+def _canonical_activity(activity: Any, languages: Sequence[str]) -> Any:
+    if not isinstance(activity, Mapping) or "definition" not in activity:
+        return activity
+    definition = dict(activity["definition"])
+    for key in ("name", "description"):
+        if key in definition:
+            definition[key] = _one_language(definition[key], languages)
+    for key in ("choices", "scale", "source", "target", "steps"):
+        if key in definition:
+            definition[key] = [
+                dict(c, description=_one_language(c["description"], languages))
+                if "description" in c
+                else c
+                for c in definition[key]
+            ]
+    return dict(activity, definition=definition)
+
+
+def canonical_format(
+    statement: Mapping[str, Any], languages: Sequence[str]
+) -> dict[str, Any]:
+    """``format=canonical``: one language per verb and activity language map (Comm 2.1.3).
+
+    The LRS keeps no activity definitions apart from statements (no Activities resource
+    yet), so the canonical definition is the statement's own; agents are returned as sent.
+    """
+    out = dict(statement)
+    verb = statement.get("verb")
+    if isinstance(verb, Mapping) and "display" in verb:
+        out["verb"] = dict(verb, display=_one_language(verb["display"], languages))
+    obj = statement.get("object")
+    if isinstance(obj, Mapping):
+        kind = obj.get("objectType", "Activity")
+        if kind == "Activity":
+            out["object"] = _canonical_activity(obj, languages)
+        elif kind == "SubStatement":
+            out["object"] = canonical_format(obj, languages)
+    context = statement.get("context")
+    if isinstance(context, Mapping) and "contextActivities" in context:
+        out["context"] = dict(
+            context,
+            contextActivities={
+                k: [_canonical_activity(a, languages) for a in v]
+                for k, v in context["contextActivities"].items()
+            },
+        )
+    return out
 
 
 def ids_format(statement: Mapping[str, Any]) -> dict[str, Any]:

@@ -181,6 +181,11 @@ def _validated(version: str, payload: Any, *, single: bool) -> list[dict[str, An
     return statements
 
 
+def _languages() -> list[str]:
+    """The Accept-Language tags, best first (for ``format=canonical``)."""
+    return [tag for tag, quality in request.accept_languages if quality > 0]
+
+
 @bp.get("/about")
 def about() -> Response:
     """Communication 2.8: the versions this LRS serves; no authentication, any version."""
@@ -231,7 +236,9 @@ def get_statements() -> Response:
     store = tessera().store
     if not isinstance(query, StatementQuery):
         found = get_statement(store, query, vendor_id=vendor_id)
-        response = Response(render_statement(found, query.format), mimetype=_JSON)
+        response = Response(
+            render_statement(found, query.format, _languages()), mimetype=_JSON
+        )
         response.last_modified = found.stored  # the 2.0 suite checks it
         return response
     page = find_statements(store, query, vendor_id=vendor_id)
@@ -240,7 +247,9 @@ def get_statements() -> Response:
         if page.more
         else None
     )
-    response = Response(render_result(page, query.format, more), mimetype=_JSON)
+    response = Response(
+        render_result(page, query.format, more, _languages()), mimetype=_JSON
+    )
     if page.statements:
         response.last_modified = max(s.stored for s in page.statements)
     return response

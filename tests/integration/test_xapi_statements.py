@@ -540,8 +540,31 @@ def test_format_ids_and_canonical(lrs: Lrs) -> None:
     assert got["object"] == {"objectType": "Activity", "id": QUIZ}
     [listed] = lrs.query(format="ids")["statements"]
     assert listed == got
-    exact = lrs.query(statementId=statement["id"], format="canonical")
+    exact = lrs.query(statementId=statement["id"])
     assert exact["object"]["definition"] == {"name": {"en-US": "Quiz 7"}}
+
+
+def test_format_canonical_keeps_one_language_by_accept_language(lrs: Lrs) -> None:
+    statement = _statement()
+    statement["verb"]["display"] = {"en-US": "scored", "fr-FR": "a obtenu"}
+    statement["object"]["definition"] = {
+        "name": {"en-US": "Quiz 7", "fr-FR": "Quiz sept", "und": "7"}
+    }
+    lrs.post(statement)
+    for accept, verb, name in (
+        ("fr", "a obtenu", "Quiz sept"),
+        ("de, en-US;q=0.5", "scored", "Quiz 7"),
+        ("ja", "scored", "7"),
+    ):
+        response = lrs.client.get(
+            "/xapi/statements",
+            query_string={"statementId": statement["id"], "format": "canonical"},
+            headers=lrs.headers() | {"Accept-Language": accept},
+        )
+        got = response.json or {}
+        assert list(got["verb"]["display"].values()) == [verb], accept
+        assert list(got["object"]["definition"]["name"].values()) == [name], accept
+        assert got["actor"] == statement["actor"]
 
 
 def test_head_answers_like_get_without_a_body(lrs: Lrs) -> None:

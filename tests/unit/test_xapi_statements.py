@@ -12,9 +12,11 @@ from gateway.xapi.statements import (
     MAX_LIMIT,
     SingleQuery,
     StatementQuery,
+    canonical_format,
     ids_format,
     ifi_key,
     parse_query,
+    pick_language,
     same_statement,
     statement_refs,
     voiding_target,
@@ -170,3 +172,32 @@ def test_parse_query_single_and_filters() -> None:
 def test_parse_query_refuses(params: list[tuple[str, str]]) -> None:
     with pytest.raises(InvalidPayload):
         parse_query(params, version="2.0.0")
+
+
+@pytest.mark.parametrize(
+    ("languages", "picked"),
+    [
+        (["fr-fr"], "fr-FR"),
+        (["fr"], "fr-FR"),
+        (["en-US-x-foo", "fr"], "en-US"),
+        (["*"], "en-US"),
+        (["ja"], "und"),
+        ([], "und"),
+    ],
+)
+def test_pick_language(languages: list[str], picked: str) -> None:
+    assert pick_language(["en-US", "fr-FR", "und"], languages) == picked
+    assert pick_language(["en-US", "fr-FR"], ["ja"]) == "en-US"
+
+
+def test_canonical_format_filters_verb_and_activity_maps_only() -> None:
+    statement = _statement()
+    statement["verb"]["display"]["de"] = "bestanden"
+    statement["object"]["definition"]["description"] = {"de": "Test", "en": "Test"}
+    out = canonical_format(statement, ["de"])
+    assert out["verb"]["display"] == {"de": "bestanden"}
+    assert out["object"]["definition"] == {
+        "name": {"en-US": "Quiz 7"},
+        "description": {"de": "Test"},
+    }
+    assert out["actor"] == statement["actor"]
