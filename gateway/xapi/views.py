@@ -8,17 +8,21 @@ key and secret as HTTP Basic (a Caliper bearer token is 401). Scopes (Communicat
 writing needs ``statements/write``; reading needs ``statements/read`` or ``all/read`` (every
 statement) or ``statements/read/mine`` (the vendor's own); ``all`` allows everything.
 
-Not supported yet, refused with a 400 sentence: ``multipart/mixed`` bodies (attachment data),
-``attachments=true``, and the 1.0.3 Alternate Request Syntax (``?method=``).
+The 1.0.3 Alternate Request Syntax (``POST ?method=PUT|GET|POST`` with a form, Communication
+1.3) is served for 1.0.3 requests and refused for 2.0, which removed it. Not supported yet,
+refused with a 400 sentence: ``multipart/mixed`` bodies (attachment data) and
+``attachments=true``.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any, Final
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Request, Response, g, request
 
 from gateway.auth import authenticate_vendor, require_scope
 from gateway.errors import Forbidden, InvalidPayload, Unauthorized
@@ -63,9 +67,9 @@ def _xapi_headers(response: Response) -> Response:
     return response
 
 
-def _version() -> str:
+def _version(req: Request) -> str:
     """The LRS version the request asks for (Communication 3.3), or 400."""
-    raw = request.headers.get("X-Experience-API-Version")
+    raw = req.headers.get("X-Experience-API-Version")
     if raw is None:
         raise InvalidPayload(
             "The X-Experience-API-Version header is required: send 1.0.3 or 2.0.0 "
@@ -84,11 +88,11 @@ def _version() -> str:
     return str(g.xapi_version)
 
 
-def _principal() -> VendorPrincipal:
+def _principal(req: Request) -> VendorPrincipal:
     """The vendor behind the request's HTTP Basic xAPI credential, or 401."""
     t = tessera()
     principal = authenticate_vendor(
-        request, t.store, cache_seconds=t.settings.auth_cache_seconds
+        req, t.store, cache_seconds=t.settings.auth_cache_seconds
     )
     if principal.kind != CredentialKind.XAPI_BASIC:
         raise Unauthorized(
@@ -99,9 +103,9 @@ def _principal() -> VendorPrincipal:
     return principal
 
 
-def _reader() -> str | None:
+def _reader(req: Request) -> str | None:
     """Check the read scope; the vendor id to restrict reads to, or ``None`` for all."""
-    principal = _principal()
+    principal = _principal(req)
     if principal.scopes & _READ_ALL:
         return None
     if "statements/read/mine" in principal.scopes:
@@ -112,8 +116,8 @@ def _reader() -> str | None:
     )
 
 
-def _writer(version: str) -> Writer:
-    principal = _principal()
+def _writer(req: Request) -> Writer:
+    principal = _principal(req)
     require_scope(principal, "statements/write")
     base = tessera().settings.base_url
     return Writer(
@@ -131,33 +135,28 @@ def _writer(version: str) -> Writer:
     )
 
 
-def _body(version: str, *, allowed_params: frozenset[str]) -> Any:
+def _body(req: Request, version: str, *, allowed_params: frozenset[str]) -> Any:
     """The parsed JSON body of a PUT or POST, once its parameters and type are checked."""
-    for name in request.args:
+    for name in req.args:
         if name not in allowed_params:
-            if name == "method":
-                raise InvalidPayload(
-                    "The Alternate Request Syntax (?method=) is not supported by this LRS "
-                    "yet; send the request with its own method and headers."
-                )
             raise InvalidPayload(
                 f"{name!r} is not a parameter of this request (xAPI {version} "
                 "Communication 2.1)."
             )
-    if request.mimetype == "multipart/mixed":
+    if req.mimetype == "multipart/mixed":
         raise InvalidPayload(
             "multipart/mixed statements (attachment data sent with the statement) are not "
             "supported by this LRS yet; send application/json with a fileUrl on each "
             "attachment."
         )
-    if request.mimetype != _JSON:
+    if req.mimetype != _JSON:
         raise InvalidPayload(
             f"Statements are sent as application/json, not "
-            f"{request.mimetype or 'a body without a Content-Type'} "
+            f"{req.mimetype or 'a body without a Content-Type'} "
             f"(xAPI {version} Communication 1.5)."
         )
     try:
-        return json.loads(request.get_data())
+        return json.loads(req.get_data())
     except ValueError as exc:
         raise InvalidPayload(f"The body is not valid JSON: {exc}.") from None
     except RecursionError:
@@ -181,9 +180,9 @@ def _validated(version: str, payload: Any, *, single: bool) -> list[dict[str, An
     return statements
 
 
-def _languages() -> list[str]:
+def _languages(req: Request) -> list[str]:
     """The Accept-Language tags, best first (for ``format=canonical``)."""
-    return [tag for tag, quality in request.accept_languages if quality > 0]
+    return [tag for tag, quality in req.accept_languages if quality > 0]
 
 
 @bp.get("/about")
@@ -195,16 +194,34 @@ def about() -> Response:
 @bp.put("/statements")
 def put_statement() -> Response:
     """Communication 2.1.1: store one statement under ``statementId``; 204."""
-    version = _version()
-    writer = _writer(version)
-    if "statementId" not in request.args:
+    return _put(request)
+
+
+@bp.post("/statements")
+def post_statements() -> Response:
+    """Communication 2.1.2: store one statement or a batch; 200 with their ids, in order."""
+    if "method" in request.args:
+        return _alternate(request)
+    return _post(request)
+
+
+@bp.get("/statements")
+def get_statements() -> Response:
+    """Communication 2.1.3: one statement by id, or a StatementResult page (HEAD too)."""
+    return _get(request)
+
+
+def _put(req: Request) -> Response:
+    version = _version(req)
+    writer = _writer(req)
+    if "statementId" not in req.args:
         raise InvalidPayload(
             f"A statements PUT needs the statementId parameter (xAPI {version} "
             "Communication 2.1.1)."
         )
-    statement_id = request.args["statementId"]
+    statement_id = req.args["statementId"]
     check_put_id(statement_id, {}, version=version)
-    payload = _body(version, allowed_params=frozenset({"statementId"}))
+    payload = _body(req, version, allowed_params=frozenset({"statementId"}))
     [statement] = _validated(version, payload, single=True)
     check_put_id(statement_id, statement, version=version)
     statement["id"] = statement.get("id", statement_id)
@@ -212,12 +229,10 @@ def put_statement() -> Response:
     return Response(status=204)
 
 
-@bp.post("/statements")
-def post_statements() -> Response:
-    """Communication 2.1.2: store one statement or a batch; 200 with their ids, in order."""
-    version = _version()
-    writer = _writer(version)
-    payload = _body(version, allowed_params=frozenset())
+def _post(req: Request) -> Response:
+    version = _version(req)
+    writer = _writer(req)
+    payload = _body(req, version, allowed_params=frozenset())
     statements = _validated(version, payload, single=False)
     ids = (
         store_statements(tessera().store, writer, statements, version=version)
@@ -227,29 +242,110 @@ def post_statements() -> Response:
     return Response(json.dumps(ids), mimetype=_JSON)
 
 
-@bp.get("/statements")
-def get_statements() -> Response:
-    """Communication 2.1.3: one statement by id, or a StatementResult page (HEAD too)."""
-    version = _version()
-    vendor_id = _reader()
-    query = parse_query(request.args.items(multi=True), version=version)
+def _get(req: Request) -> Response:
+    version = _version(req)
+    vendor_id = _reader(req)
+    query = parse_query(req.args.items(multi=True), version=version)
     store = tessera().store
+    languages = _languages(req)
     if not isinstance(query, StatementQuery):
         found = get_statement(store, query, vendor_id=vendor_id)
         response = Response(
-            render_statement(found, query.format, _languages()), mimetype=_JSON
+            render_statement(found, query.format, languages), mimetype=_JSON
         )
         response.last_modified = found.stored  # the 2.0 suite checks it
         return response
     page = find_statements(store, query, vendor_id=vendor_id)
     more = (
-        f"{request.script_root}/xapi/statements?{cursor_param()}={page.more}"
+        f"{req.script_root}/xapi/statements?{cursor_param()}={page.more}"
         if page.more
         else None
     )
     response = Response(
-        render_result(page, query.format, more, _languages()), mimetype=_JSON
+        render_result(page, query.format, more, languages), mimetype=_JSON
     )
     if page.statements:
         response.last_modified = max(s.stored for s in page.statements)
     return response
+
+
+# Form fields of the Alternate Request Syntax that are request headers (Comm 1.3).
+_HEADER_FIELDS: Final = {
+    "authorization": "HTTP_AUTHORIZATION",
+    "x-experience-api-version": "HTTP_X_EXPERIENCE_API_VERSION",
+    "content-type": "CONTENT_TYPE",
+    "content-length": None,
+    "if-match": "HTTP_IF_MATCH",
+    "if-none-match": "HTTP_IF_NONE_MATCH",
+    "accept-language": "HTTP_ACCEPT_LANGUAGE",
+}
+
+
+def _alternate(req: Request) -> Response:
+    """Serve the 1.0.3 Alternate Request Syntax: ``POST ?method=PUT|GET|POST`` and a form.
+
+    The form carries the headers, the parameters and the body (``content``); nothing else may
+    be in the query string. xAPI 2.0 removed this syntax, so a 2.0 request is refused.
+    """
+    if set(req.args) != {"method"}:
+        raise InvalidPayload(
+            "With the Alternate Request Syntax the query string holds only `method`; "
+            "send every other parameter as a form field (xAPI 1.0.3 Communication 1.3)."
+        )
+    if req.mimetype != "application/x-www-form-urlencoded":
+        raise InvalidPayload(
+            "The Alternate Request Syntax is sent as application/x-www-form-urlencoded "
+            "(xAPI 1.0.3 Communication 1.3)."
+        )
+    form = req.form
+    version_field = next(
+        (v for k, v in form.items() if k.lower() == "x-experience-api-version"),
+        req.headers.get("X-Experience-API-Version"),
+    )
+    if version_field is not None and _VERSION_2.fullmatch(version_field.strip()):
+        g.xapi_version = "2.0.0"
+        raise InvalidPayload(
+            "xAPI 2.0 has no Alternate Request Syntax (?method=); send the request with "
+            "its own method and headers."
+        )
+    method = req.args["method"].upper()
+    handlers = {"PUT": _put, "POST": _post, "GET": _get}
+    if method not in handlers:
+        raise InvalidPayload(
+            f"method must be PUT, POST or GET on the statements resource, not "
+            f"{req.args['method']!r} (xAPI 1.0.3 Communication 1.3)."
+        )
+    # The inner request: this one's server and path, with headers, query and body from the form.
+    environ = {
+        k: v
+        for k, v in req.environ.items()
+        if not k.startswith(("HTTP_", "CONTENT_", "werkzeug."))
+    }
+    for kept in ("HTTP_HOST", "HTTP_AUTHORIZATION", "HTTP_X_EXPERIENCE_API_VERSION"):
+        if kept in req.environ:  # the form's own fields override these below
+            environ[kept] = req.environ[kept]
+    params: list[tuple[str, str]] = []
+    content = ""
+    for key, value in form.items(multi=True):
+        lower = key.lower()
+        if lower == "content":
+            content = value
+        elif lower in _HEADER_FIELDS:
+            target = _HEADER_FIELDS[lower]
+            if target is not None:
+                environ[target] = value
+        else:
+            params.append((key, value))
+    body = content.encode("utf-8")
+    environ.update(
+        {
+            "REQUEST_METHOD": method,
+            "QUERY_STRING": urlencode(params),
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+    )
+    if method != "GET":
+        environ.setdefault("CONTENT_TYPE", _JSON)
+    inner = Request(environ)
+    return handlers[method](inner)

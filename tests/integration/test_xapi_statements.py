@@ -673,3 +673,50 @@ def test_concurrent_retries_of_one_batch_store_it_once(lrs: Lrs, store: Store) -
     assert statuses == [200] * 12
     assert _count(store) == 10
     assert _count(store, raw_records) == 10
+
+
+def _alternate(
+    lrs: Lrs, method: str, form: dict[str, str], **query: str
+) -> TestResponse:
+    return lrs.client.post(
+        "/xapi/statements",
+        query_string={"method": method, **query},
+        data=form,
+        content_type="application/x-www-form-urlencoded",
+    )
+
+
+def test_the_alternate_request_syntax_is_served_for_1_0_3_only(lrs: Lrs) -> None:
+    statement = _statement()
+    headers = {
+        "Authorization": lrs.auth["Authorization"],
+        "X-Experience-API-Version": "1.0.3",
+    }
+    put = dict(headers, statementId=statement["id"], content=json.dumps(statement))
+    put["Content-Type"] = "application/json"
+    response = _alternate(lrs, "PUT", put)
+    assert response.status_code == 204, response.get_data(as_text=True)
+    assert response.headers["X-Experience-API-Version"] == V1
+    other = _statement()
+    response = _alternate(lrs, "POST", dict(headers, content=json.dumps(other)))
+    assert response.json == [other["id"]]
+    response = _alternate(lrs, "GET", dict(headers, statementId=statement["id"]))
+    assert (response.json or {})["id"] == statement["id"]
+    response = _alternate(lrs, "GET", dict(headers, limit="1"))
+    assert len((response.json or {})["statements"]) == 1
+    # Refused: 2.0, parameters in the query string, another content type, other methods.
+    v2 = dict(headers, **{"X-Experience-API-Version": "2.0.0"})
+    response = _alternate(lrs, "GET", v2)
+    assert "2.0" in problem(response, 400)["detail"]
+    assert response.headers["X-Experience-API-Version"] == V2
+    problem(_alternate(lrs, "GET", headers, limit="1"), 400)
+    problem(_alternate(lrs, "DELETE", headers), 400)
+    problem(_alternate(lrs, "GET", {"X-Experience-API-Version": "1.0.3"}), 401)
+    response = lrs.client.post(
+        "/xapi/statements",
+        query_string={"method": "GET"},
+        data=json.dumps(headers),
+        headers=lrs.headers(V1),
+        content_type="application/json",
+    )
+    problem(response, 400)
