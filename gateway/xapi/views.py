@@ -23,9 +23,10 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 from flask import Blueprint, Request, Response, g, request
+from werkzeug.exceptions import MethodNotAllowed
 
 from gateway.auth import authenticate_vendor, require_scope
-from gateway.errors import Forbidden, InvalidPayload, Unauthorized
+from gateway.errors import Forbidden, InvalidPayload, NotFound, Unauthorized
 from gateway.extension import tessera
 from gateway.vendors import VendorPrincipal
 from gateway.vendors.credentials import CredentialKind
@@ -189,6 +190,23 @@ def _languages(req: Request) -> list[str]:
 def about() -> Response:
     """Communication 2.8: the versions this LRS serves; no authentication, any version."""
     return Response(json.dumps({"version": list(VERSIONS)}), mimetype=_JSON)
+
+
+@bp.route(
+    "/<path:resource>", methods=["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
+)
+def not_yet(resource: str) -> Response:
+    """The other resources (documents, agents, activities): a 404 that says so."""
+    if resource in ("statements", "about"):
+        raise MethodNotAllowed(
+            valid_methods=["GET", "HEAD"]
+            if resource == "about"
+            else ["GET", "HEAD", "PUT", "POST"]
+        )
+    raise NotFound(
+        f"This LRS serves /xapi/about and /xapi/statements so far; /xapi/{resource} is "
+        "not implemented yet."
+    )
 
 
 @bp.put("/statements")
