@@ -24,6 +24,12 @@ them. Decisions:
   a statement whose object refers to a matching statement matches the non-time filters too,
   recursively. ``format=canonical`` keeps one language per verb and activity language map,
   chosen by ``Accept-Language``. Not implemented yet: ``attachments=true`` (refused with 400).
+
+Known limits. On PostgreSQL, concurrent requests may commit out of ``seq`` order: a newest-first
+walk through ``more`` is unaffected, but an ``ascending`` walk may pass over a statement that
+committed late (ask again with ``since`` set to an earlier Consistent-Through to catch it). Two
+concurrent first writes of one id with different content both answer success; the first
+stored is kept (the 409 check sees only committed statements).
 """
 
 from __future__ import annotations
