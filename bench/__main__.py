@@ -11,6 +11,7 @@ BENCHES = (
     "bench_pipeline",
     "bench_xapi_validation",
     "bench_caliper",
+    "bench_xapi",
 )
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -406,4 +407,69 @@ pipeline_state = Table(
     metadata,
     Column("name", String(32), primary_key=True),
     Column("token", String(36), nullable=False),
+)
+
+
+# --- xAPI Learning Record Store. Owned by gateway.xapi.statements. ----------------------
+# The LRS's own copy of every statement, for its queries (xAPI Communication 2.1.3); the
+# evidence pipeline keeps the same statement as a raw record. ``seq`` is the storage order:
+# it pages results stably (the ``more`` cursor is a seq) and is the SQLite rowid.
+xapi_statements = Table(
+    "xapi_statements",
+    metadata,
+    Column(
+        "seq",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    # The statement id, lower-cased; global in the LRS, whichever vendor sent it.
+    Column("id", String(36), nullable=False, unique=True),
+    Column("vendor_id", String(36), nullable=False),
+    Column("stored", UTCDateTime, nullable=False, index=True),
+    Column("verb_id", Text, nullable=False),
+    Column("activity_id", Text, nullable=True),  # the object, when it is an Activity
+    Column("actor_key", Text, nullable=True),  # IFI key of the actor, e.g. "mbox:..."
+    Column("registration", String(36), nullable=True),
+    Column("voided", Boolean, nullable=False),
+    Column("voids", String(36), nullable=True),  # target id, for a voiding statement
+    Column("ref_target", String(36), nullable=True),  # a StatementRef object's id
+    Column("statement", Text, nullable=False),  # the completed statement, JSON text
+)
+Index("ix_xapi_statements_vendor", xapi_statements.c.vendor_id, xapi_statements.c.seq)
+Index("ix_xapi_statements_activity", xapi_statements.c.activity_id)
+Index("ix_xapi_statements_verb", xapi_statements.c.verb_id)
+Index("ix_xapi_statements_actor", xapi_statements.c.actor_key)
+_has_registration = xapi_statements.c.registration.is_not(None)
+Index(
+    "ix_xapi_statements_registration",
+    xapi_statements.c.registration,
+    sqlite_where=_has_registration,
+    postgresql_where=_has_registration,
+)
+_is_voiding = xapi_statements.c.voids.is_not(None)
+Index(
+    "ix_xapi_statements_voids",
+    xapi_statements.c.voids,
+    sqlite_where=_is_voiding,
+    postgresql_where=_is_voiding,
+)
+
+_is_ref = xapi_statements.c.ref_target.is_not(None)
+Index(
+    "ix_xapi_statements_ref_target",
+    xapi_statements.c.ref_target,
+    sqlite_where=_is_ref,
+    postgresql_where=_is_ref,
+)
+
+# Agents and activities a statement mentions, for the ``agent`` and ``related_*`` filters.
+# kind: "agent" (actor or object, and their group members), "related_agent" (context,
+# authority, sub-statement), "related_activity" (context activities, sub-statement).
+xapi_statement_refs = Table(
+    "xapi_statement_refs",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("statement_id", String(36), primary_key=True),
 )

@@ -1,7 +1,8 @@
-"""xAPI Learning Record Store core: pure statement validation and normalization.
+"""xAPI Learning Record Store: statement validation, the Statement Resource and its blueprint.
 
-No Flask, no database: the LRS blueprint parses the request, calls
-:func:`validate_statements`, and stores what it returns.
+:mod:`gateway.xapi.validation` is pure (no Flask, no database); :mod:`gateway.xapi.statements`
+stores, voids and queries statements; :mod:`gateway.xapi.views` is the ``/xapi`` blueprint that
+parses each request, calls :func:`validate_statements`, and stores what it returns.
 """
 
 from __future__ import annotations

@@ -1,0 +1,369 @@
+"""The xAPI LRS under ``/xapi``: ``about`` and the Statement Resource (xAPI 1.0.3 and 2.0).
+
+The request's ``X-Experience-API-Version`` picks the version: ``1.0``/``1.0.x`` is served as
+1.0.3 and ``2.0``/``2.0.x`` as 2.0.0; any other value, or none, is 400 (Communication 3.3),
+except on ``about``. Every response carries ``X-Experience-API-Version`` and
+``X-Experience-API-Consistent-Through``, errors included. Vendors authenticate with their xAPI
+key and secret as HTTP Basic (a Caliper bearer token is 401). Scopes (Communication 4.2):
+writing needs ``statements/write``; reading needs ``statements/read`` or ``all/read`` (every
+statement) or ``statements/read/mine`` (the vendor's own); ``all`` allows everything.
+
+The 1.0.3 Alternate Request Syntax (``POST ?method=PUT|GET|POST`` with a form, Communication
+1.3) is served for 1.0.3 requests and refused for 2.0, which removed it. Not supported yet,
+refused with a 400 sentence: ``multipart/mixed`` bodies (attachment data) and
+``attachments=true``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from typing import Any, Final
+from urllib.parse import urlencode
+
+from flask import Blueprint, Request, Response, g, request
+from werkzeug.exceptions import MethodNotAllowed
+
+from gateway.auth import authenticate_vendor, require_scope
+from gateway.errors import Forbidden, InvalidPayload, NotFound, Unauthorized
+from gateway.extension import tessera
+from gateway.vendors import VendorPrincipal
+from gateway.vendors.credentials import CredentialKind
+from gateway.xapi.statements import (
+    StatementQuery,
+    Writer,
+    consistent_through,
+    cursor_param,
+    find_statements,
+    get_statement,
+    parse_query,
+    render_result,
+    render_statement,
+    store_statements,
+)
+from gateway.xapi.validation import (
+    check_attachment_parts,
+    check_put_id,
+    validate_statement,
+    validate_statements,
+)
+
+bp = Blueprint("xapi", __name__, url_prefix="/xapi")
+
+VERSIONS: Final = ("1.0.3", "2.0.0")
+LATEST: Final = "2.0.0"
+CHALLENGE: Final = 'Basic realm="Tessera xAPI"'
+_VERSION_1 = re.compile(r"1\.0(?:\.\d+)?")
+_VERSION_2 = re.compile(r"2\.0(?:\.\d+)?")
+_READ_ALL: Final = frozenset({"statements/read", "all/read", "all"})
+_JSON = "application/json"
+
+
+@bp.after_request
+def _xapi_headers(response: Response) -> Response:
+    """Communication 3.3 and 2.1.3: the version and Consistent-Through on every response."""
+    response.headers["X-Experience-API-Version"] = g.get("xapi_version", LATEST)
+    response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
+    return response
+
+
+def _version(req: Request) -> str:
+    """The LRS version the request asks for (Communication 3.3), or 400."""
+    raw = req.headers.get("X-Experience-API-Version")
+    if raw is None:
+        raise InvalidPayload(
+            "The X-Experience-API-Version header is required: send 1.0.3 or 2.0.0 "
+            "(xAPI Communication 3.3)."
+        )
+    raw = raw.strip()
+    if _VERSION_1.fullmatch(raw):
+        g.xapi_version = "1.0.3"
+    elif _VERSION_2.fullmatch(raw):
+        g.xapi_version = "2.0.0"
+    else:
+        raise InvalidPayload(
+            f"X-Experience-API-Version {raw!r} is not supported; this LRS serves "
+            f"{' and '.join(VERSIONS)} (xAPI Communication 3.3)."
+        )
+    return str(g.xapi_version)
+
+
+def _principal(req: Request) -> VendorPrincipal:
+    """The vendor behind the request's HTTP Basic xAPI credential, or 401."""
+    t = tessera()
+    principal = authenticate_vendor(
+        req, t.store, cache_seconds=t.settings.auth_cache_seconds
+    )
+    if principal.kind != CredentialKind.XAPI_BASIC:
+        raise Unauthorized(
+            "The LRS takes the vendor's xAPI key and secret as HTTP Basic, not the "
+            "Caliper token (xAPI Communication 4.1).",
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
+    return principal
+
+
+def _reader(req: Request) -> str | None:
+    """Check the read scope; the vendor id to restrict reads to, or ``None`` for all."""
+    principal = _principal(req)
+    if principal.scopes & _READ_ALL:
+        return None
+    if "statements/read/mine" in principal.scopes:
+        return principal.vendor_id
+    raise Forbidden(
+        f"Vendor {principal.vendor_name!r} may not read statements; it needs one of "
+        "statements/read, statements/read/mine, all/read or all (xAPI Communication 4.2)."
+    )
+
+
+def _writer(req: Request) -> Writer:
+    principal = _principal(req)
+    require_scope(principal, "statements/write")
+    base = tessera().settings.base_url
+    return Writer(
+        vendor_id=principal.vendor_id,
+        vendor_name=principal.vendor_name,
+        adapter=principal.adapter,
+        settings=principal.settings,
+        # Data 2.4.9: the authority is the Agent behind the credentials used.
+        authority={
+            "objectType": "Agent",
+            "name": principal.vendor_name,
+            "account": {"homePage": f"{base}/xapi", "name": principal.vendor_id},
+        },
+        may_void_any="all" in principal.scopes,
+    )
+
+
+def _body(req: Request, version: str, *, allowed_params: frozenset[str]) -> Any:
+    """The parsed JSON body of a PUT or POST, once its parameters and type are checked."""
+    for name in req.args:
+        if name not in allowed_params:
+            raise InvalidPayload(
+                f"{name!r} is not a parameter of this request (xAPI {version} "
+                "Communication 2.1)."
+            )
+    if req.mimetype == "multipart/mixed":
+        raise InvalidPayload(
+            "multipart/mixed statements (attachment data sent with the statement) are not "
+            "supported by this LRS yet; send application/json with a fileUrl on each "
+            "attachment."
+        )
+    if req.mimetype != _JSON:
+        raise InvalidPayload(
+            f"Statements are sent as application/json, not "
+            f"{req.mimetype or 'a body without a Content-Type'} "
+            f"(xAPI {version} Communication 1.5)."
+        )
+    try:
+        return json.loads(req.get_data())
+    except ValueError as exc:
+        raise InvalidPayload(f"The body is not valid JSON: {exc}.") from None
+    except RecursionError:
+        raise InvalidPayload("The body nests JSON too deeply.") from None
+
+
+def _validated(version: str, payload: Any, *, single: bool) -> list[dict[str, Any]]:
+    try:
+        if single:
+            if not isinstance(payload, dict):
+                raise InvalidPayload(
+                    f"A PUT carries one statement object (xAPI {version} "
+                    "Communication 2.1.1)."
+                )
+            statements = [validate_statement(payload, version=version)]
+        else:
+            statements = validate_statements(payload, version=version)
+    except RecursionError:
+        raise InvalidPayload("The statement nests JSON too deeply.") from None
+    check_attachment_parts(statements, (), version=version)
+    return statements
+
+
+def _languages(req: Request) -> list[str]:
+    """The Accept-Language tags, best first (for ``format=canonical``)."""
+    return [tag for tag, quality in req.accept_languages if quality > 0]
+
+
+@bp.get("/about")
+def about() -> Response:
+    """Communication 2.8: the versions this LRS serves; no authentication, any version."""
+    return Response(json.dumps({"version": list(VERSIONS)}), mimetype=_JSON)
+
+
+@bp.route(
+    "/<path:resource>", methods=["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
+)
+def not_yet(resource: str) -> Response:
+    """The other resources (documents, agents, activities): a 404 that says so."""
+    if resource in ("statements", "about"):
+        raise MethodNotAllowed(
+            valid_methods=["GET", "HEAD"]
+            if resource == "about"
+            else ["GET", "HEAD", "PUT", "POST"]
+        )
+    raise NotFound(
+        f"This LRS serves /xapi/about and /xapi/statements so far; /xapi/{resource} is "
+        "not implemented yet."
+    )
+
+
+@bp.put("/statements")
+def put_statement() -> Response:
+    """Communication 2.1.1: store one statement under ``statementId``; 204."""
+    return _put(request)
+
+
+@bp.post("/statements")
+def post_statements() -> Response:
+    """Communication 2.1.2: store one statement or a batch; 200 with their ids, in order."""
+    if "method" in request.args:
+        return _alternate(request)
+    return _post(request)
+
+
+@bp.get("/statements")
+def get_statements() -> Response:
+    """Communication 2.1.3: one statement by id, or a StatementResult page (HEAD too)."""
+    return _get(request)
+
+
+def _put(req: Request) -> Response:
+    version = _version(req)
+    writer = _writer(req)
+    if "statementId" not in req.args:
+        raise InvalidPayload(
+            f"A statements PUT needs the statementId parameter (xAPI {version} "
+            "Communication 2.1.1)."
+        )
+    statement_id = req.args["statementId"]
+    check_put_id(statement_id, {}, version=version)
+    payload = _body(req, version, allowed_params=frozenset({"statementId"}))
+    [statement] = _validated(version, payload, single=True)
+    check_put_id(statement_id, statement, version=version)
+    statement["id"] = statement.get("id", statement_id)
+    store_statements(tessera().store, writer, [statement], version=version)
+    return Response(status=204)
+
+
+def _post(req: Request) -> Response:
+    version = _version(req)
+    writer = _writer(req)
+    payload = _body(req, version, allowed_params=frozenset())
+    statements = _validated(version, payload, single=False)
+    ids = (
+        store_statements(tessera().store, writer, statements, version=version)
+        if statements
+        else []
+    )
+    return Response(json.dumps(ids), mimetype=_JSON)
+
+
+def _get(req: Request) -> Response:
+    version = _version(req)
+    vendor_id = _reader(req)
+    query = parse_query(req.args.items(multi=True), version=version)
+    store = tessera().store
+    languages = _languages(req)
+    if not isinstance(query, StatementQuery):
+        found = get_statement(store, query, vendor_id=vendor_id)
+        response = Response(
+            render_statement(found, query.format, languages), mimetype=_JSON
+        )
+        response.last_modified = found.stored  # the 2.0 suite checks it
+        return response
+    page = find_statements(store, query, vendor_id=vendor_id)
+    more = (
+        f"{req.script_root}/xapi/statements?{cursor_param()}={page.more}"
+        if page.more
+        else None
+    )
+    response = Response(
+        render_result(page, query.format, more, languages), mimetype=_JSON
+    )
+    if page.statements:
+        response.last_modified = max(s.stored for s in page.statements)
+    return response
+
+
+# Form fields of the Alternate Request Syntax that are request headers (Comm 1.3).
+_HEADER_FIELDS: Final = {
+    "authorization": "HTTP_AUTHORIZATION",
+    "x-experience-api-version": "HTTP_X_EXPERIENCE_API_VERSION",
+    "content-type": "CONTENT_TYPE",
+    "content-length": None,
+    "if-match": "HTTP_IF_MATCH",
+    "if-none-match": "HTTP_IF_NONE_MATCH",
+    "accept-language": "HTTP_ACCEPT_LANGUAGE",
+}
+
+
+def _alternate(req: Request) -> Response:
+    """Serve the 1.0.3 Alternate Request Syntax: ``POST ?method=PUT|GET|POST`` and a form.
+
+    The form carries the headers, the parameters and the body (``content``); nothing else may
+    be in the query string. xAPI 2.0 removed this syntax, so a 2.0 request is refused.
+    """
+    if set(req.args) != {"method"}:
+        raise InvalidPayload(
+            "With the Alternate Request Syntax the query string holds only `method`; "
+            "send every other parameter as a form field (xAPI 1.0.3 Communication 1.3)."
+        )
+    if req.mimetype != "application/x-www-form-urlencoded":
+        raise InvalidPayload(
+            "The Alternate Request Syntax is sent as application/x-www-form-urlencoded "
+            "(xAPI 1.0.3 Communication 1.3)."
+        )
+    form = req.form
+    version_field = next(
+        (v for k, v in form.items() if k.lower() == "x-experience-api-version"),
+        req.headers.get("X-Experience-API-Version"),
+    )
+    if version_field is not None and _VERSION_2.fullmatch(version_field.strip()):
+        g.xapi_version = "2.0.0"
+        raise InvalidPayload(
+            "xAPI 2.0 has no Alternate Request Syntax (?method=); send the request with "
+            "its own method and headers."
+        )
+    method = req.args["method"].upper()
+    handlers = {"PUT": _put, "POST": _post, "GET": _get}
+    if method not in handlers:
+        raise InvalidPayload(
+            f"method must be PUT, POST or GET on the statements resource, not "
+            f"{req.args['method']!r} (xAPI 1.0.3 Communication 1.3)."
+        )
+    # The inner request: this one's server and path, with headers, query and body from the form.
+    environ = {
+        k: v
+        for k, v in req.environ.items()
+        if not k.startswith(("HTTP_", "CONTENT_", "werkzeug."))
+    }
+    for kept in ("HTTP_HOST", "HTTP_AUTHORIZATION", "HTTP_X_EXPERIENCE_API_VERSION"):
+        if kept in req.environ:  # the form's own fields override these below
+            environ[kept] = req.environ[kept]
+    params: list[tuple[str, str]] = []
+    content = ""
+    for key, value in form.items(multi=True):
+        lower = key.lower()
+        if lower == "content":
+            content = value
+        elif lower in _HEADER_FIELDS:
+            target = _HEADER_FIELDS[lower]
+            if target is not None:
+                environ[target] = value
+        else:
+            params.append((key, value))
+    body = content.encode("utf-8")
+    environ.update(
+        {
+            "REQUEST_METHOD": method,
+            "QUERY_STRING": urlencode(params),
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+        }
+    )
+    if method != "GET":
+        environ.setdefault("CONTENT_TYPE", _JSON)
+    inner = Request(environ)
+    return handlers[method](inner)
