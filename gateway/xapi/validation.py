@@ -82,7 +82,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -1003,47 +1003,61 @@ class _Checker:
 
     def context_agents(self, value: object, path: str) -> list[dict[str, Any]]:
         """The 2.0 contextAgents: {objectType "contextAgent", agent, relevantTypes?}."""
-        items = self.array(value, path, "2.4.6")
-        out: list[dict[str, Any]] = []
-        for i, item in enumerate(items):
-            ipath = f"{path}[{i}]"
-            d = self.obj(item, ipath, "2.4.6")
-            self.keys(d, _CONTEXT_AGENT_KEYS, ipath, "2.4.6")
-            if d.get("objectType") != "contextAgent":
-                self.fail(ipath + ".objectType", 'must be "contextAgent"', "2.4.6")
-            if "agent" not in d:
-                self.fail(ipath, "must have an agent", "2.4.6")
-            apath = ipath + ".agent"
-            agent = self.obj(d["agent"], apath, "2.4.6")
-            if agent.get("objectType", "Agent") != "Agent":
-                self.fail(apath + ".objectType", 'must be "Agent"', "2.4.6")
-            entry: dict[str, Any] = {
-                "objectType": "contextAgent",
-                "agent": self.agent(agent, apath),
-            }
-            self.relevant_types(d, ipath, entry)
-            out.append(entry)
-        return out
+        return self._context_members(
+            value,
+            path,
+            "contextAgent",
+            "agent",
+            "Agent",
+            _CONTEXT_AGENT_KEYS,
+            lambda d, p: self.agent(d, p),
+        )
 
     def context_groups(self, value: object, path: str) -> list[dict[str, Any]]:
         """The 2.0 contextGroups: {objectType "contextGroup", group, relevantTypes?}."""
+        return self._context_members(
+            value,
+            path,
+            "contextGroup",
+            "group",
+            "Group",
+            _CONTEXT_GROUP_KEYS,
+            lambda d, p: self.group(d, p)[0],
+        )
+
+    def _context_members(
+        self,
+        value: object,
+        path: str,
+        object_type: str,
+        member_key: str,
+        member_type: str,
+        allowed: frozenset[str],
+        check_member: Callable[[dict[str, Any], str], dict[str, Any]],
+    ) -> list[dict[str, Any]]:
+        """The 2.0 contextAgents or contextGroups (Data 2.4.6): typed wrappers of one member."""
         items = self.array(value, path, "2.4.6")
         out: list[dict[str, Any]] = []
         for i, item in enumerate(items):
             ipath = f"{path}[{i}]"
             d = self.obj(item, ipath, "2.4.6")
-            self.keys(d, _CONTEXT_GROUP_KEYS, ipath, "2.4.6")
-            if d.get("objectType") != "contextGroup":
-                self.fail(ipath + ".objectType", 'must be "contextGroup"', "2.4.6")
-            if "group" not in d:
-                self.fail(ipath, "must have a group", "2.4.6")
-            gpath = ipath + ".group"
-            group = self.obj(d["group"], gpath, "2.4.6")
-            if group.get("objectType") != "Group":
-                self.fail(gpath + ".objectType", 'must be "Group"', "2.4.6")
+            self.keys(d, allowed, ipath, "2.4.6")
+            if d.get("objectType") != object_type:
+                self.fail(ipath + ".objectType", f'must be "{object_type}"', "2.4.6")
+            if member_key not in d:
+                article = "an" if member_key[0] in "aeiou" else "a"
+                self.fail(ipath, f"must have {article} {member_key}", "2.4.6")
+            mpath = f"{ipath}.{member_key}"
+            member = self.obj(d[member_key], mpath, "2.4.6")
+            # An agent's objectType may be left out; a group's must be given.
+            given = member.get(
+                "objectType", "Agent" if member_type == "Agent" else None
+            )
+            if given != member_type:
+                self.fail(mpath + ".objectType", f'must be "{member_type}"', "2.4.6")
             entry: dict[str, Any] = {
-                "objectType": "contextGroup",
-                "group": self.group(group, gpath)[0],
+                "objectType": object_type,
+                member_key: check_member(member, mpath),
             }
             self.relevant_types(d, ipath, entry)
             out.append(entry)
