@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -472,4 +473,42 @@ xapi_statement_refs = Table(
     Column("key", Text, primary_key=True),
     Column("kind", String(16), primary_key=True),
     Column("statement_id", String(36), primary_key=True),
+)
+
+
+# --- xAPI documents: State, Activity Profile, Agent Profile. Owned by gateway.xapi.documents. --
+# One row per document (Communication 2.3, 2.5, 2.6). Absent parts of the key (the activity of
+# an agent profile, the agent of an activity profile, a state's registration) are "" rather
+# than NULL, so that the unique index holds on SQLite and PostgreSQL alike (NULLs never clash).
+xapi_documents = Table(
+    "xapi_documents",
+    metadata,
+    Column(
+        "seq",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column(
+        "kind", String(16), nullable=False
+    ),  # state | activity_profile | agent_profile
+    Column("vendor_id", String(36), nullable=False),
+    Column("activity_id", Text, nullable=False),  # "" for an agent profile
+    Column("agent_key", Text, nullable=False),  # IFI key, e.g. "mbox:mailto:x@y"; or ""
+    Column("registration", String(36), nullable=False),  # lower-cased UUID, or ""
+    Column("document_id", Text, nullable=False),  # stateId or profileId
+    Column("content_type", Text, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("etag", String(64), nullable=False),  # SHA-1 of the content, lower-case hex
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index(
+    "ix_xapi_documents_key",
+    xapi_documents.c.kind,
+    xapi_documents.c.vendor_id,
+    xapi_documents.c.activity_id,
+    xapi_documents.c.agent_key,
+    xapi_documents.c.registration,
+    xapi_documents.c.document_id,
+    unique=True,
 )

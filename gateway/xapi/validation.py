@@ -1350,3 +1350,41 @@ def check_attachment_parts(
             f"The multipart part with hash {extra[0]} belongs to no attachment "
             f"(xAPI {version} Communication 1.5.2)."
         )
+
+
+# --- Parameters of the document resources (Communication 2.3–2.6) ----------------------------
+
+
+def validate_agent(
+    value: object,
+    *,
+    version: str,
+    path: str = "agent",
+    limits: ValidationLimits = DEFAULT_LIMITS,
+) -> dict[str, Any]:
+    """Check one Agent (never a Group) with exactly one IFI; return it normalized.
+
+    This is the ``agent`` parameter of the document resources (Communication 2.3, 2.6).
+
+    Raises :class:`~gateway.errors.InvalidPayload` naming ``path`` and the rule broken.
+    """
+    checker = _checker(version, limits)
+    d = checker.obj(value, path, "2.4.2.1")
+    object_type = d.get("objectType", "Agent")
+    if object_type != "Agent":
+        checker.fail(
+            _join(path, "objectType"),
+            f'must be "Agent", not {_describe(object_type)}',
+            "2.4.2.1",
+        )
+    return checker.agent(d, path)
+
+
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI (Data 4.3), e.g. an ``activityId``."""
+    return _IRI.fullmatch(text) is not None
+
+
+def is_uuid(text: str) -> bool:
+    """Whether ``text`` is a UUID in its 8-4-4-4-12 hex form (Data 4.4)."""
+    return _UUID.fullmatch(text) is not None

@@ -12,6 +12,12 @@ The 1.0.3 Alternate Request Syntax (``POST ?method=PUT|GET|POST`` with a form, C
 1.3) is served for 1.0.3 requests and refused for 2.0, which removed it. Not supported yet,
 refused with a 400 sentence: ``multipart/mixed`` bodies (attachment data) and
 ``attachments=true``.
+
+The document resources (Communication 2.3–2.6: ``/xapi/activities/state``,
+``/xapi/activities/profile``, ``/xapi/agents/profile``) are served by the routes at the end of
+this module and stored by :mod:`gateway.xapi.documents`; they need the ``state`` or
+``profile`` scope (or ``all``), and each vendor sees only its own documents unless it holds
+``all``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlencode
 
@@ -30,6 +37,19 @@ from gateway.errors import Forbidden, InvalidPayload, NotFound, Unauthorized
 from gateway.extension import tessera
 from gateway.vendors import VendorPrincipal
 from gateway.vendors.credentials import CredentialKind
+from gateway.xapi.documents import (
+    DEFAULT_TYPE,
+    DocumentKey,
+    Kind,
+    Preconditions,
+    delete_documents,
+    get_document,
+    list_ids,
+    parse_etags,
+    quoted,
+    save_document,
+)
+from gateway.xapi.documents import Writer as DocumentWriter
 from gateway.xapi.statements import (
     StatementQuery,
     Writer,
@@ -37,6 +57,7 @@ from gateway.xapi.statements import (
     cursor_param,
     find_statements,
     get_statement,
+    ifi_key,
     parse_query,
     render_result,
     render_statement,
@@ -45,6 +66,9 @@ from gateway.xapi.statements import (
 from gateway.xapi.validation import (
     check_attachment_parts,
     check_put_id,
+    is_iri,
+    is_uuid,
+    validate_agent,
     validate_statement,
     validate_statements,
 )
@@ -196,7 +220,9 @@ def about() -> Response:
     "/<path:resource>", methods=["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
 )
 def not_yet(resource: str) -> Response:
-    """The other resources (documents, agents, activities): a 404 that says so."""
+    """The other resources (agents, activities): a 404 that says so."""
+    if resource in _DOCUMENT_PATHS:
+        raise MethodNotAllowed(valid_methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
     if resource in ("statements", "about"):
         raise MethodNotAllowed(
             valid_methods=["GET", "HEAD"]
@@ -204,7 +230,8 @@ def not_yet(resource: str) -> Response:
             else ["GET", "HEAD", "PUT", "POST"]
         )
     raise NotFound(
-        f"This LRS serves /xapi/about and /xapi/statements so far; /xapi/{resource} is "
+        "This LRS serves /xapi/about, /xapi/statements, /xapi/activities/state, "
+        f"/xapi/activities/profile and /xapi/agents/profile so far; /xapi/{resource} is "
         "not implemented yet."
     )
 
@@ -367,3 +394,164 @@ def _alternate(req: Request) -> Response:
         environ.setdefault("CONTENT_TYPE", _JSON)
     inner = Request(environ)
     return handlers[method](inner)
+
+
+# --- Document resources (Communication 2.3–2.6, concurrency 3.1) -----------------------------
+
+_DOCUMENT_PATHS: Final = {
+    "activities/state": Kind.STATE,
+    "activities/profile": Kind.ACTIVITY_PROFILE,
+    "agents/profile": Kind.AGENT_PROFILE,
+}
+# The parameters of each resource (Communication 2.3, 2.5, 2.6).
+_DOCUMENT_PARAMS: Final = {
+    Kind.STATE: ("activityId", "agent", "registration", "stateId", "since"),
+    Kind.ACTIVITY_PROFILE: ("activityId", "profileId", "since"),
+    Kind.AGENT_PROFILE: ("agent", "profileId", "since"),
+}
+_SECTIONS: Final = {
+    Kind.STATE: "2.3",
+    Kind.ACTIVITY_PROFILE: "2.5",
+    Kind.AGENT_PROFILE: "2.6",
+}
+
+
+def _document_writer(req: Request, kind: Kind) -> DocumentWriter:
+    """Check the scope (Communication 4.2: ``state`` or ``profile``, or ``all``)."""
+    principal = _principal(req)
+    require_scope(principal, "state" if kind is Kind.STATE else "profile")
+    return DocumentWriter(principal.vendor_id, sees_all="all" in principal.scopes)
+
+
+def _param(req: Request, name: str, kind: Kind, version: str) -> str:
+    if name not in req.args:
+        raise InvalidPayload(
+            f"The {kind.label} resource needs the {name} parameter (xAPI {version} "
+            f"Communication {_SECTIONS[kind]})."
+        )
+    return req.args[name]
+
+
+def _document_key(req: Request, kind: Kind, version: str) -> DocumentKey:
+    """Check the parameters of a document request; the key of the document(s) it names."""
+    for name in req.args:
+        if name not in _DOCUMENT_PARAMS[kind]:
+            raise InvalidPayload(
+                f"{name!r} is not a parameter of the {kind.label} resource (xAPI {version} "
+                f"Communication {_SECTIONS[kind]})."
+            )
+    activity_id = agent_key = registration = ""
+    if kind is not Kind.AGENT_PROFILE:
+        activity_id = _param(req, "activityId", kind, version)
+        if not is_iri(activity_id):
+            raise InvalidPayload(
+                f"activityId must be an IRI, not {activity_id[:80]!r} (xAPI {version} "
+                "Data 4.3)."
+            )
+    if kind is not Kind.ACTIVITY_PROFILE:
+        raw = _param(req, "agent", kind, version)
+        try:
+            value = json.loads(raw)
+        except (ValueError, RecursionError):
+            raise InvalidPayload(
+                f"agent must be an Agent as JSON, not {raw[:80]!r} (xAPI {version} "
+                f"Communication {_SECTIONS[kind]})."
+            ) from None
+        agent_key = str(ifi_key(validate_agent(value, version=version)))
+    if kind is Kind.STATE and "registration" in req.args:
+        registration = req.args["registration"]
+        if not is_uuid(registration):
+            raise InvalidPayload(
+                f"registration must be a UUID, not {registration[:80]!r} (xAPI {version} "
+                "Data 4.4)."
+            )
+        registration = registration.lower()
+    return DocumentKey(kind, activity_id, agent_key, registration)
+
+
+def _preconditions(req: Request) -> Preconditions:
+    return Preconditions(
+        parse_etags(req.headers.get("If-Match")),
+        parse_etags(req.headers.get("If-None-Match")),
+    )
+
+
+def _since(req: Request, version: str) -> datetime | None:
+    raw = req.args.get("since")
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidPayload(
+            f"since must be an ISO 8601 timestamp, not {raw[:80]!r} (xAPI {version} "
+            "Data 4.5)."
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@bp.route("/activities/state", methods=["GET", "PUT", "POST", "DELETE"])
+def state() -> Response:
+    """Communication 2.3: the State Resource."""
+    return _documents(request, Kind.STATE)
+
+
+@bp.route("/activities/profile", methods=["GET", "PUT", "POST", "DELETE"])
+def activity_profile() -> Response:
+    """Communication 2.5: the Activity Profile Resource."""
+    return _documents(request, Kind.ACTIVITY_PROFILE)
+
+
+@bp.route("/agents/profile", methods=["GET", "PUT", "POST", "DELETE"])
+def agent_profile() -> Response:
+    """Communication 2.6: the Agent Profile Resource."""
+    return _documents(request, Kind.AGENT_PROFILE)
+
+
+def _documents(req: Request, kind: Kind) -> Response:
+    """One document request: GET/HEAD one or the ids, PUT, POST (merge) or DELETE."""
+    version = _version(req)
+    writer = _document_writer(req, kind)
+    key = _document_key(req, kind, version)
+    store = tessera().store
+    document_id = req.args.get(kind.id_param)
+    method = req.method
+    if method in ("GET", "HEAD"):
+        if document_id is None:
+            ids, latest = list_ids(store, key, writer, _since(req, version))
+            response = Response(json.dumps(ids), mimetype=_JSON)
+            if latest is not None:
+                response.last_modified = latest
+            return response
+        if "since" in req.args:
+            raise InvalidPayload(
+                f"since goes with a request for the ids, not with {kind.id_param} "
+                f"(xAPI {version} Communication {_SECTIONS[kind]})."
+            )
+        document = get_document(store, key, document_id, writer)
+        response = Response(document.content, content_type=document.content_type)
+        response.headers["ETag"] = quoted(document.etag)
+        response.last_modified = document.updated_at
+        return response
+    if "since" in req.args:
+        raise InvalidPayload(
+            f"since is a parameter of GET only (xAPI {version} Communication "
+            f"{_SECTIONS[kind]})."
+        )
+    if method == "DELETE":
+        if document_id is None and kind is not Kind.STATE:
+            _param(req, kind.id_param, kind, version)
+        delete_documents(store, key, document_id, writer, _preconditions(req))
+        return Response(status=204)
+    document_id = _param(req, kind.id_param, kind, version)
+    save_document(
+        store,
+        key,
+        document_id,
+        writer,
+        content=req.get_data(),
+        content_type=req.content_type or DEFAULT_TYPE,
+        pre=_preconditions(req),
+        merge=method == "POST",
+    )
+    return Response(status=204)
