@@ -723,7 +723,7 @@ def test_the_alternate_request_syntax_is_served_for_1_0_3_only(lrs: Lrs) -> None
 
 
 def test_other_resources_are_a_404_that_says_so(lrs: Lrs) -> None:
-    response = lrs.client.get("/xapi/activities/state", headers=lrs.headers())
+    response = lrs.client.get("/xapi/extensions", headers=lrs.headers())
     assert "not implemented yet" in problem(response, 404)["detail"]
     assert response.headers["X-Experience-API-Version"] == V2
     response = lrs.client.delete("/xapi/statements", headers=lrs.headers())
