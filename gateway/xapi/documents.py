@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -30,7 +30,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from gateway.errors import Conflict, InvalidPayload, NotFound, PreconditionFailed
 from gateway.store import Store
-from gateway.store.tables import utcnow, xapi_documents
+from gateway.store.tables import utcnow, xapi_documents, xapi_statements
 
 JSON_TYPE: Final = "application/json"
 DEFAULT_TYPE: Final = "application/octet-stream"
@@ -327,3 +327,46 @@ def delete_documents(
             _check(key.kind, document_id, current, pre, put=False)
             where.append(t.c.document_id == document_id)
         conn.execute(delete(t).where(*where))
+
+
+# --- The Activities and Agents resources (Communication 2.5, 2.6) ----------------------------
+
+# How many of an activity's latest statements are searched for its definition.
+_DEFINITION_WINDOW: Final = 100
+
+
+def activity_object(
+    store: Store, activity_id: str, *, vendor_id: str | None
+) -> dict[str, Any]:
+    """Communication 2.5: the Activity, with the latest definition stored for it.
+
+    The definition is the one carried by the newest statement (of those ``vendor_id`` may
+    read, or all) whose object is this activity, among its latest ``_DEFINITION_WINDOW``;
+    an activity never seen, or seen without a definition, is just its id.
+    """
+    t = xapi_statements
+    sql = (
+        select(t.c.statement)
+        .where(t.c.activity_id == activity_id)
+        .order_by(t.c.seq.desc())
+        .limit(_DEFINITION_WINDOW)
+    )
+    if vendor_id is not None:
+        sql = sql.where(t.c.vendor_id == vendor_id)
+    out: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
+    with store.read() as conn:
+        for (text,) in conn.execute(sql):
+            definition = json.loads(text).get("object", {}).get("definition")
+            if isinstance(definition, dict):
+                out["definition"] = definition
+                break
+    return out
+
+
+def person_object(agent: Mapping[str, Any]) -> dict[str, Any]:
+    """Communication 2.6: the Person object of a (validated) Agent; each IFI in a list."""
+    out: dict[str, Any] = {"objectType": "Person"}
+    for name in ("name", "mbox", "mbox_sha1sum", "openid", "account"):
+        if name in agent:
+            out[name] = [agent[name]]
+    return out

@@ -17,7 +17,9 @@ The document resources (Communication 2.3–2.6: ``/xapi/activities/state``,
 ``/xapi/activities/profile``, ``/xapi/agents/profile``) are served by the routes at the end of
 this module and stored by :mod:`gateway.xapi.documents`; they need the ``state`` or
 ``profile`` scope (or ``all``), and each vendor sees only its own documents unless it holds
-``all``.
+``all``. ``GET /xapi/activities`` answers the Activity with the latest definition among the
+statements the caller may read (the statement read scopes); ``GET /xapi/agents`` answers the
+Person object of the agent sent (any xAPI credential).
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ from gateway.xapi.documents import (
     DocumentKey,
     Kind,
     Preconditions,
+    activity_object,
     delete_documents,
     get_document,
     list_ids,
     parse_etags,
+    person_object,
     quoted,
     save_document,
 )
@@ -230,9 +234,9 @@ def not_yet(resource: str) -> Response:
             else ["GET", "HEAD", "PUT", "POST"]
         )
     raise NotFound(
-        "This LRS serves /xapi/about, /xapi/statements, /xapi/activities/state, "
-        f"/xapi/activities/profile and /xapi/agents/profile so far; /xapi/{resource} is "
-        "not implemented yet."
+        "This LRS serves /xapi/about, /xapi/statements, /xapi/activities, /xapi/agents, "
+        "/xapi/activities/state, /xapi/activities/profile and /xapi/agents/profile so far; "
+        f"/xapi/{resource} is not implemented yet."
     )
 
 
@@ -555,3 +559,51 @@ def _documents(req: Request, kind: Kind) -> Response:
         merge=method == "POST",
     )
     return Response(status=204)
+
+
+def _only(req: Request, name: str, what: str, section: str, version: str) -> str:
+    """The one parameter of the Activities or Agents resource."""
+    for other in req.args:
+        if other != name:
+            raise InvalidPayload(
+                f"{other!r} is not a parameter of the {what} resource (xAPI {version} "
+                f"Communication {section})."
+            )
+    if name not in req.args:
+        raise InvalidPayload(
+            f"The {what} resource needs the {name} parameter (xAPI {version} "
+            f"Communication {section})."
+        )
+    return req.args[name]
+
+
+@bp.get("/activities")
+def activities() -> Response:
+    """Communication 2.5: the Activity object of ``activityId`` (HEAD too)."""
+    version = _version(request)
+    vendor_id = _reader(request)
+    activity_id = _only(request, "activityId", "activities", "2.5", version)
+    if not is_iri(activity_id):
+        raise InvalidPayload(
+            f"activityId must be an IRI, not {activity_id[:80]!r} (xAPI {version} "
+            "Data 4.3)."
+        )
+    found = activity_object(tessera().store, activity_id, vendor_id=vendor_id)
+    return Response(json.dumps(found), mimetype=_JSON)
+
+
+@bp.get("/agents")
+def agents() -> Response:
+    """Communication 2.6: the Person object of ``agent`` (HEAD too)."""
+    version = _version(request)
+    _principal(request)
+    raw = _only(request, "agent", "agents", "2.6", version)
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise InvalidPayload(
+            f"agent must be an Agent as JSON, not {raw[:80]!r} (xAPI {version} "
+            "Communication 2.6)."
+        ) from None
+    person = person_object(validate_agent(value, version=version))
+    return Response(json.dumps(person), mimetype=_JSON)

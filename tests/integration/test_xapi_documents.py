@@ -454,9 +454,63 @@ def test_documents_are_scoped_per_vendor_unless_all(
 
 
 def test_other_resources_still_answer_404(docs: Docs) -> None:
-    response = docs.call("GET", "/xapi/activities", {"activityId": AU})
+    response = docs.call("GET", "/xapi/extensions", {})
     assert response.status_code == 404
     assert response.headers["X-Experience-API-Version"]
+
+
+# --- the Activities and Agents resources ----------------------------------------------------
+
+
+def _post_statement(docs: Docs, statement: dict[str, Any]) -> None:
+    posted = docs.client.post(
+        "/xapi/statements",
+        data=json.dumps(statement),
+        content_type="application/json",
+        headers={**docs.auth, "X-Experience-API-Version": V2},
+    )
+    assert posted.status_code == 200, posted.get_data(as_text=True)
+
+
+def test_activity_object_has_the_latest_definition(docs: Docs) -> None:
+    unknown = docs.call("GET", "/xapi/activities", {"activityId": AU})
+    assert unknown.status_code == 200
+    assert unknown.json == {"objectType": "Activity", "id": AU}
+    for title in ("Quiz", "Quiz 2"):
+        statement = make_statement(str(uuid.uuid4()), activity=AU)
+        statement["object"]["definition"] = {"name": {"en-US": title}}
+        _post_statement(docs, statement)
+    _post_statement(docs, make_statement(str(uuid.uuid4()), activity=AU))
+    found = docs.call("GET", "/xapi/activities", {"activityId": AU})
+    assert found.json == {
+        "objectType": "Activity",
+        "id": AU,
+        "definition": {"name": {"en-US": "Quiz 2"}},
+    }
+    assert docs.call("HEAD", "/xapi/activities", {"activityId": AU}).status_code == 200
+    bad = docs.call("GET", "/xapi/activities", {"activityId": "no iri"})
+    assert bad.status_code == 400
+    assert "activityId" in _detail(bad)
+    assert docs.call("GET", "/xapi/activities", {}).status_code == 400
+
+
+def test_agents_resource_answers_a_person(docs: Docs) -> None:
+    response = docs.call(
+        "GET", "/xapi/agents", {"agent": {"name": "Ada", "mbox": ADA["mbox"]}}
+    )
+    assert response.status_code == 200
+    assert response.json == {
+        "objectType": "Person",
+        "name": ["Ada"],
+        "mbox": ["mailto:ada@school.example"],
+    }
+    bad = docs.call("GET", "/xapi/agents", {"agent": {"name": "no ifi"}})
+    assert bad.status_code == 400
+    assert "agent" in _detail(bad)
+    assert (
+        Docs(docs.client, {}).call("GET", "/xapi/agents", {"agent": ADA}).status_code
+        == 401
+    )
 
 
 # --- a cmi5-like flow --------------------------------------------------------------------------
