@@ -1,7 +1,8 @@
 """xAPI Learning Record Store: statement validation, the Statement Resource and its blueprint.
 
 :mod:`gateway.xapi.validation` is pure (no Flask, no database); :mod:`gateway.xapi.statements`
-stores, voids and queries statements; :mod:`gateway.xapi.views` is the ``/xapi`` blueprint that
+stores, voids and queries statements; :mod:`gateway.xapi.documents` stores the State, Activity
+Profile and Agent Profile documents; :mod:`gateway.xapi.views` is the ``/xapi`` blueprint that
 parses each request, calls :func:`validate_statements`, and stores what it returns.
 """
 
@@ -15,6 +16,7 @@ from gateway.xapi.validation import (
     check_put_id,
     complete_statement,
     format_timestamp,
+    validate_agent,
     validate_statement,
     validate_statements,
 )
@@ -27,6 +29,7 @@ __all__ = [
     "check_put_id",
     "complete_statement",
     "format_timestamp",
+    "validate_agent",
     "validate_statement",
     "validate_statements",
 ]
