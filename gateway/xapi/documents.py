@@ -260,8 +260,8 @@ def save_document(
     content_type: str,
     pre: Preconditions,
     merge: bool,
-) -> None:
-    """PUT (replace) or POST (merge top-level keys of JSON objects) one document.
+) -> str:
+    """PUT (replace) or POST (merge top-level keys of JSON objects) one document; its ETag.
 
     One transaction: read the current document, check the preconditions, write.
     """
@@ -300,6 +300,7 @@ def save_document(
                         **values,
                     )
                 )
+            return str(values["etag"])
     except IntegrityError:
         # Two first writes of the same document raced; the other one won.
         raise Conflict(

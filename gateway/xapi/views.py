@@ -548,7 +548,7 @@ def _documents(req: Request, kind: Kind) -> Response:
         delete_documents(store, key, document_id, writer, _preconditions(req))
         return Response(status=204)
     document_id = _param(req, kind.id_param, kind, version)
-    save_document(
+    etag = save_document(
         store,
         key,
         document_id,
@@ -558,7 +558,7 @@ def _documents(req: Request, kind: Kind) -> Response:
         pre=_preconditions(req),
         merge=method == "POST",
     )
-    return Response(status=204)
+    return Response(status=204, headers={"ETag": quoted(etag)})
 
 
 def _only(req: Request, name: str, what: str, section: str, version: str) -> str:

@@ -19,6 +19,7 @@ from gateway.store import Store
 from gateway.store.tables import vendor_credentials
 from gateway.vendors import add_vendor
 from gateway.vendors.credentials import CredentialKind
+from gateway.xapi import documents
 from tests.api_helpers import make_statement
 
 V1 = "1.0.3"
@@ -124,6 +125,7 @@ def test_put_get_merge_delete(
     first = docs.call("PUT", path, params, body={"a": 1, "b": 2}, version=version)
     assert first.status_code == 204, first.get_data(as_text=True)
     assert first.headers["X-Experience-API-Version"] == version
+    assert first.headers["ETag"] == _etag(json.dumps({"a": 1, "b": 2}).encode())
 
     got = docs.call("GET", path, params, version=version)
     assert got.status_code == 200
@@ -257,6 +259,22 @@ def test_unconditional_profile_overwrite_is_409(
     assert blind.status_code == 409
     assert "If-Match" in _detail(blind)
     assert docs.call("GET", path, params, version=version).json == {"v": 1}
+
+
+def test_a_racing_first_write_is_409(
+    docs: Docs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two first PUTs of one document: the unique index lets one win; the other is 409."""
+    params = _state(stateId="race")
+    assert docs.call("PUT", STATE, params, body={"v": 1}).status_code == 204
+    monkeypatch.setattr(
+        documents, "_row", lambda *args: None
+    )  # as if not yet committed
+    lost = docs.call("PUT", STATE, params, body={"v": 2})
+    assert lost.status_code == 409
+    assert "at the same time" in _detail(lost)
+    monkeypatch.undo()
+    assert docs.call("GET", STATE, params).json == {"v": 1}
 
 
 def test_state_may_be_overwritten_without_headers(docs: Docs) -> None:
