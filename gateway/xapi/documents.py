@@ -6,8 +6,9 @@ has an ETag, the quoted lower-case SHA-1 hex of its content (Communication 3.1),
 it was last written (``Last-Modified``).
 
 Scoping: documents belong to the vendor that stored them; a vendor reads, merges and deletes
-only its own. A credential with the ``all`` scope sees every vendor's documents: it reads and
-changes the most recently written match, and stores new documents under its own vendor.
+only its own. A credential with the ``all`` scope sees every vendor's documents: it reads,
+overwrites and merges into the most recently written match, deletes every match, lists the ids
+of all, and stores a new document under its own vendor.
 
 Concurrency (Communication 3.1): ``If-Match`` and ``If-None-Match`` are honoured on PUT, POST
 and DELETE (412 when they fail). A PUT with neither header over an existing Activity or Agent

@@ -485,6 +485,8 @@ def _since(req: Request, version: str) -> datetime | None:
     if raw is None:
         return None
     try:
+        if "T" not in raw.upper():
+            raise ValueError(raw)
         moment = datetime.fromisoformat(raw)
     except ValueError:
         raise InvalidPayload(

@@ -21,6 +21,7 @@ from gateway.vendors import add_vendor
 from gateway.vendors.credentials import CredentialKind
 from gateway.xapi import documents
 from tests.api_helpers import make_statement
+from tests.unit.shared_fixtures import XAPI_SPEC, load_json
 
 V1 = "1.0.3"
 V2 = "2.0.0"
@@ -160,6 +161,21 @@ def test_put_get_merge_delete(
     missing = docs.call("GET", path, params, version=version)
     assert missing.status_code == 404
     assert "bookmark" in _detail(missing)
+
+
+@pytest.mark.parametrize(("path", "base", "id_param"), RESOURCES)
+def test_merge_follows_the_spec_example(
+    docs: Docs, path: str, base: dict[str, Any], id_param: str
+) -> None:
+    """Communication 2.2's JSON procedure: stored, posted, and the merged result."""
+    stored, posted, result = (
+        load_json(XAPI_SPEC / f"comm-0{n}-json-procedure-with-requirements.json")
+        for n in (1, 2, 3)
+    )
+    params = {**base, id_param: "procedure"}
+    assert docs.call("PUT", path, params, body=stored).status_code == 204
+    assert docs.call("POST", path, params, body=posted).status_code == 204
+    assert docs.call("GET", path, params).json == result
 
 
 @pytest.mark.parametrize(("path", "base", "id_param"), RESOURCES)
@@ -385,6 +401,8 @@ def test_agent_identity_is_its_ifi(docs: Docs) -> None:
         (STATE, {**_state(), "registration": "nope", "stateId": "s"}, "registration"),
         (STATE, {**_state(), "stateId": "s", "color": "red"}, "color"),
         (STATE, {**_state(), "since": "yesterday"}, "since"),
+        (STATE, {**_state(), "since": "2026-11-01"}, "since"),
+        (STATE, {**_state(), "stateId": "s", "since": "2026-11-01T00:00:00Z"}, "since"),
         (ACTIVITY_PROFILE, {"profileId": "p"}, "activityId"),
         (AGENT_PROFILE, {"profileId": "p"}, "agent"),
         (
