@@ -9,7 +9,8 @@ writing needs ``statements/write``; reading needs ``statements/read`` or ``all/r
 statement) or ``statements/read/mine`` (the vendor's own); ``all`` allows everything.
 
 The 1.0.3 Alternate Request Syntax (``POST ?method=PUT|GET|POST`` with a form, Communication
-1.3) is served for 1.0.3 requests and refused for 2.0, which removed it. Not supported yet,
+1.3) is served for 1.0.3 requests, on the statements and document resources, and refused
+for 2.0, which removed it. Not supported yet,
 refused with a 400 sentence: ``multipart/mixed`` bodies (attachment data) and
 ``attachments=true``.
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -250,7 +252,9 @@ def put_statement() -> Response:
 def post_statements() -> Response:
     """Communication 2.1.2: store one statement or a batch; 200 with their ids, in order."""
     if "method" in request.args:
-        return _alternate(request)
+        return _alternate(
+            request, {"PUT": _put, "POST": _post, "GET": _get}, "statements"
+        )
     return _post(request)
 
 
@@ -330,8 +334,10 @@ _HEADER_FIELDS: Final = {
 }
 
 
-def _alternate(req: Request) -> Response:
-    """Serve the 1.0.3 Alternate Request Syntax: ``POST ?method=PUT|GET|POST`` and a form.
+def _alternate(
+    req: Request, handlers: dict[str, Callable[[Request], Response]], resource: str
+) -> Response:
+    """Serve the 1.0.3 Alternate Request Syntax: ``POST ?method=<verb>`` and a form.
 
     The form carries the headers, the parameters and the body (``content``); nothing else may
     be in the query string. xAPI 2.0 removed this syntax, so a 2.0 request is refused.
@@ -358,10 +364,9 @@ def _alternate(req: Request) -> Response:
             "its own method and headers."
         )
     method = req.args["method"].upper()
-    handlers = {"PUT": _put, "POST": _post, "GET": _get}
     if method not in handlers:
         raise InvalidPayload(
-            f"method must be PUT, POST or GET on the statements resource, not "
+            f"method must be {', '.join(handlers)} on the {resource} resource, not "
             f"{req.args['method']!r} (xAPI 1.0.3 Communication 1.3)."
         )
     # The inner request: this one's server and path, with headers, query and body from the form.
@@ -515,7 +520,17 @@ def agent_profile() -> Response:
 
 
 def _documents(req: Request, kind: Kind) -> Response:
-    """One document request: GET/HEAD one or the ids, PUT, POST (merge) or DELETE."""
+    """One document request: GET/HEAD one or the ids, PUT, POST (merge) or DELETE.
+
+    A 1.0.3 ``POST ?method=...`` is the Alternate Request Syntax (Communication 1.3).
+    """
+    if req.method == "POST" and "method" in req.args:
+
+        def inner(alt: Request) -> Response:
+            return _documents(alt, kind)
+
+        verbs = ("PUT", "POST", "GET", "DELETE")
+        return _alternate(req, dict.fromkeys(verbs, inner), kind.label)
     version = _version(req)
     writer = _document_writer(req, kind)
     key = _document_key(req, kind, version)

@@ -598,3 +598,43 @@ def test_cmi5_like_flow(client: FlaskClient, store: Store) -> None:
         "LMS.LaunchData",
         "https://vendor.example/au/1/suspend",
     ]
+
+
+# --- the 1.0.3 Alternate Request Syntax (Communication 1.3) ----------------------------------
+
+
+def _alternate(
+    docs: Docs, path: str, method: str, form: dict[str, str], version: str = V1
+) -> TestResponse:
+    fields = {"X-Experience-API-Version": version, **docs.auth, **form}
+    return docs.client.post(
+        path,
+        query_string={"method": method},
+        data=fields,
+        content_type="application/x-www-form-urlencoded",
+    )
+
+
+def test_alternate_request_syntax_on_documents(docs: Docs) -> None:
+    params = {"activityId": AU, "agent": json.dumps(ADA), "stateId": "alt"}
+    put = _alternate(docs, STATE, "PUT", {**params, "content": '{"a": 1}'})
+    assert put.status_code == 204, put.get_data(as_text=True)
+    got = _alternate(docs, STATE, "GET", params)
+    assert got.status_code == 200
+    assert got.json == {"a": 1}
+    assert got.headers["ETag"] == _etag(b'{"a": 1}')
+    profile = {"activityId": AU, "profileId": "p", "Content-Type": "text/plain"}
+    assert (
+        _alternate(
+            docs, ACTIVITY_PROFILE, "PUT", {**profile, "content": "hi"}
+        ).status_code
+        == 204
+    )
+    text = docs.call("GET", ACTIVITY_PROFILE, {"activityId": AU, "profileId": "p"})
+    assert text.get_data() == b"hi"
+    assert text.mimetype == "text/plain"
+    assert _alternate(docs, STATE, "DELETE", params).status_code == 204
+    assert docs.call("GET", STATE, {**_state(), "stateId": "alt"}).status_code == 404
+    refused = _alternate(docs, STATE, "GET", params, version=V2)
+    assert refused.status_code == 400
+    assert refused.headers["X-Experience-API-Version"] == V2
