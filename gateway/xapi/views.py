@@ -10,9 +10,8 @@ statement) or ``statements/read/mine`` (the vendor's own); ``all`` allows everyt
 
 The 1.0.3 Alternate Request Syntax (``POST ?method=PUT|GET|POST`` with a form, Communication
 1.3) is served for 1.0.3 requests, on the statements and document resources, and refused
-for 2.0, which removed it. Not supported yet,
-refused with a 400 sentence: ``multipart/mixed`` bodies (attachment data) and
-``attachments=true``.
+for 2.0, which removed it. Not supported yet, refused with a 400 sentence: ``multipart/mixed``
+bodies (attachment data) and ``attachments=true``.
 
 The document resources (Communication 2.3–2.6: ``/xapi/activities/state``,
 ``/xapi/activities/profile``, ``/xapi/agents/profile``) are served by the routes at the end of
