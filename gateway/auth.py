@@ -13,10 +13,26 @@ CHALLENGE = 'Basic realm="Tessera", Bearer realm="Tessera"'
 _MAX_CREDENTIAL_CHARS = 512
 
 
+_HOW_TO_SEND = {
+    CredentialKind.XAPI_BASIC: "the vendor's xAPI key and secret as HTTP Basic",
+    CredentialKind.CALIPER_BEARER: "the vendor's Caliper token as `Authorization: Bearer "
+    "KEY.SECRET`",
+}
+
+
 def authenticate_vendor(
-    request: Request, store: Store, *, cache_seconds: int = 0
+    request: Request,
+    store: Store,
+    *,
+    kind: CredentialKind | None = None,
+    cache_seconds: int = 0,
+    where: str = "This endpoint",
 ) -> VendorPrincipal:
-    """The vendor behind the request's credentials, or :class:`Unauthorized`."""
+    """The vendor behind the request's credentials, or :class:`Unauthorized`.
+
+    With ``kind``, only that kind of credential is accepted: the xAPI key and secret are not a
+    Caliper token, nor the other way round.
+    """
     auth = request.authorization
     principal = None
     if auth is not None and auth.type == "basic":
@@ -38,7 +54,31 @@ def authenticate_vendor(
             "`tessera vendor add` as HTTP Basic, or the Caliper token as a Bearer token.",
             headers={"WWW-Authenticate": CHALLENGE},
         )
+    if kind is not None and principal.kind != kind:
+        other = next(k for k in _HOW_TO_SEND if k is not kind)
+        raise Unauthorized(
+            f"{where} takes {_HOW_TO_SEND[kind]}, not {_HOW_TO_SEND[other]}.",
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
     return principal
+
+
+def authenticate_request(
+    kind: CredentialKind, where: str, req: Request | None = None
+) -> VendorPrincipal:
+    """:func:`authenticate_vendor` for ``req`` (default: this request), app settings applied."""
+    from flask import request
+
+    from gateway.extension import tessera
+
+    t = tessera()
+    return authenticate_vendor(
+        req if req is not None else request,
+        t.store,
+        kind=kind,
+        cache_seconds=t.settings.auth_cache_seconds,
+        where=where,
+    )
 
 
 def require_scope(principal: VendorPrincipal, *accepted: str) -> None:

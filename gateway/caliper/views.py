@@ -17,7 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from adapters.inbound.caliper import envelope_entities, inline_entities
-from gateway.auth import CHALLENGE, authenticate_vendor, require_scope
+from gateway.auth import CHALLENGE, authenticate_request, require_scope
 from gateway.caliper.validation import (
     SUPPORTED_VERSIONS,
     CaliperInvalid,
@@ -43,16 +43,9 @@ SCOPE = "caliper/write"
 
 def _caliper_principal() -> VendorPrincipal:
     """The vendor behind a Caliper bearer token; an xAPI Basic credential is refused (401)."""
-    t = tessera()
-    principal = authenticate_vendor(
-        request, t.store, cache_seconds=t.settings.auth_cache_seconds
+    principal = authenticate_request(
+        CredentialKind.CALIPER_BEARER, "The Caliper endpoint (Caliper 1.2 §6.1)"
     )
-    if principal.kind != CredentialKind.CALIPER_BEARER:
-        raise Unauthorized(
-            "The Caliper endpoint takes the vendor's Caliper token as "
-            "`Authorization: Bearer KEY.SECRET`, not the xAPI key and secret.",
-            headers={"WWW-Authenticate": CHALLENGE},
-        )
     try:
         require_scope(principal, SCOPE)
     except Forbidden as exc:  # Caliper 1.2 §6.1: insufficient privilege is 401 too

@@ -35,8 +35,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Request, Response, g, request
 from werkzeug.exceptions import MethodNotAllowed
 
-from gateway.auth import authenticate_vendor, require_scope
-from gateway.errors import Forbidden, InvalidPayload, NotFound, Unauthorized
+from gateway.auth import authenticate_request, require_scope
+from gateway.errors import Forbidden, InvalidPayload, NotFound
 from gateway.extension import tessera
 from gateway.vendors import VendorPrincipal
 from gateway.vendors.credentials import CredentialKind
@@ -120,17 +120,9 @@ def _version(req: Request) -> str:
 
 def _principal(req: Request) -> VendorPrincipal:
     """The vendor behind the request's HTTP Basic xAPI credential, or 401."""
-    t = tessera()
-    principal = authenticate_vendor(
-        req, t.store, cache_seconds=t.settings.auth_cache_seconds
+    return authenticate_request(
+        CredentialKind.XAPI_BASIC, "The LRS (xAPI Communication 4.1)", req
     )
-    if principal.kind != CredentialKind.XAPI_BASIC:
-        raise Unauthorized(
-            "The LRS takes the vendor's xAPI key and secret as HTTP Basic, not the "
-            "Caliper token (xAPI Communication 4.1).",
-            headers={"WWW-Authenticate": CHALLENGE},
-        )
-    return principal
 
 
 def _reader(req: Request) -> str | None:
