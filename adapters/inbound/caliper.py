@@ -235,13 +235,8 @@ class CaliperAdapter:
                 learner=actor,
                 activity=activity,
                 assignable=event.get("object"),
-                score=None,
-                raw=None,
-                min_score=None,
-                max_score=None,
-                level=None,
-                completion=True,
                 extensions=(event, event.get("object"), event.get("generated")),
+                completion=True,
             )
         ]
 
@@ -264,12 +259,6 @@ class CaliperAdapter:
                 learner=learner,
                 activity=activity,
                 assignable=event.get("object"),
-                score=None,
-                raw=None,
-                min_score=None,
-                max_score=None,
-                level=None,
-                completion=None,
                 extensions=(event, event.get("object"), event.get("generated")),
             )
         ]
@@ -285,13 +274,13 @@ class CaliperAdapter:
         learner: Any,
         activity: str,
         assignable: Any,
-        score: float | None,
-        raw: float | None,
-        min_score: float | None,
-        max_score: float | None,
-        level: str | None,
-        completion: bool | None,
         extensions: tuple[Any, ...],
+        score: float | None = None,
+        raw: float | None = None,
+        min_score: float | None = None,
+        max_score: float | None = None,
+        level: str | None = None,
+        completion: bool | None = None,
     ) -> Observation:
         activity_id = apply_rewrites(settings.activity_rewrite, activity)
         hints = self._objective_hints(assignable)
