@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from typing import Any
@@ -65,3 +66,26 @@ def send_statements(
             [Incoming(s["id"], json.dumps(s), s) for s in statements],
             received_at=received_at,
         )
+
+
+def basic_auth_headers(
+    store: Store, vendor: str, scopes: str | None = None
+) -> dict[str, str]:
+    """A new vendor's xAPI HTTP Basic header, its credential given ``scopes`` if named."""
+    from sqlalchemy import update
+
+    from gateway.store.tables import vendor_credentials
+    from gateway.vendors import add_vendor
+    from gateway.vendors.credentials import CredentialKind
+
+    _, creds = add_vendor(store, vendor)
+    basic = next(c for c in creds if c.kind is CredentialKind.XAPI_BASIC)
+    if scopes is not None:
+        with store.write() as conn:
+            conn.execute(
+                update(vendor_credentials)
+                .where(vendor_credentials.c.key == basic.key)
+                .values(scopes=scopes)
+            )
+    token = base64.b64encode(f"{basic.key}:{basic.secret}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}

@@ -411,6 +411,16 @@ pipeline_state = Table(
 )
 
 
+def _storage_order() -> Column[int]:
+    """``seq``: an increasing integer primary key (the rowid on SQLite, BIGINT elsewhere)."""
+    return Column(
+        "seq",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    )
+
+
 # --- xAPI Learning Record Store. Owned by gateway.xapi.statements. ----------------------
 # The LRS's own copy of every statement, for its queries (xAPI Communication 2.1.3); the
 # evidence pipeline keeps the same statement as a raw record. ``seq`` is the storage order:
@@ -418,12 +428,7 @@ pipeline_state = Table(
 xapi_statements = Table(
     "xapi_statements",
     metadata,
-    Column(
-        "seq",
-        BigInteger().with_variant(Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _storage_order(),
     # The statement id, lower-cased; global in the LRS, whichever vendor sent it.
     Column("id", String(36), nullable=False, unique=True),
     Column("vendor_id", String(36), nullable=False),
@@ -483,12 +488,7 @@ xapi_statement_refs = Table(
 xapi_documents = Table(
     "xapi_documents",
     metadata,
-    Column(
-        "seq",
-        BigInteger().with_variant(Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _storage_order(),
     Column(
         "kind", String(16), nullable=False
     ),  # state | activity_profile | agent_profile

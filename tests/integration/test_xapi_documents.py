@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
@@ -12,15 +11,11 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
 from werkzeug.test import TestResponse
 
 from gateway.store import Store
-from gateway.store.tables import vendor_credentials
-from gateway.vendors import add_vendor
-from gateway.vendors.credentials import CredentialKind
 from gateway.xapi import documents
-from tests.api_helpers import make_statement
+from tests.api_helpers import basic_auth_headers, make_statement
 from tests.unit.shared_fixtures import XAPI_SPEC, load_json
 
 V1 = "1.0.3"
@@ -75,17 +70,7 @@ class Docs:
 def _vendor(
     client: FlaskClient, store: Store, name: str, scopes: str | None = None
 ) -> Docs:
-    _, creds = add_vendor(store, name)
-    basic = next(c for c in creds if c.kind is CredentialKind.XAPI_BASIC)
-    if scopes is not None:
-        with store.write() as conn:
-            conn.execute(
-                update(vendor_credentials)
-                .where(vendor_credentials.c.key == basic.key)
-                .values(scopes=scopes)
-            )
-    token = base64.b64encode(f"{basic.key}:{basic.secret}".encode()).decode()
-    return Docs(client, {"Authorization": f"Basic {token}"})
+    return Docs(client, basic_auth_headers(store, name, scopes))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from gateway.competencies import import_package
@@ -21,12 +21,11 @@ from gateway.store import Store
 from gateway.store.tables import (
     evidence,
     raw_records,
-    vendor_credentials,
     xapi_statements,
 )
 from gateway.vendors import add_vendor
 from gateway.vendors.credentials import CredentialKind
-from tests.api_helpers import ADL, make_statement, problem
+from tests.api_helpers import ADL, basic_auth_headers, make_statement, problem
 from tests.case_packages import item_id, make_package
 from tests.unit.shared_fixtures import XAPI_SPEC, load_json
 from tests.unit.test_xapi_validation import FULL_STATEMENTS
@@ -87,17 +86,7 @@ class Lrs:
 def _vendor(
     client: FlaskClient, store: Store, name: str, scopes: str | None = None
 ) -> Lrs:
-    vendor, creds = add_vendor(store, name)
-    basic = next(c for c in creds if c.kind is CredentialKind.XAPI_BASIC)
-    if scopes is not None:
-        with store.write() as conn:
-            conn.execute(
-                update(vendor_credentials)
-                .where(vendor_credentials.c.key == basic.key)
-                .values(scopes=scopes)
-            )
-    token = base64.b64encode(f"{basic.key}:{basic.secret}".encode()).decode()
-    return Lrs(client, {"Authorization": f"Basic {token}"})
+    return Lrs(client, basic_auth_headers(store, name, scopes))
 
 
 @pytest.fixture
