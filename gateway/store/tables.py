@@ -512,3 +512,129 @@ Index(
     xapi_documents.c.document_id,
     unique=True,
 )
+
+
+# --- Classes (course contexts) and their rosters. Written by LTI launches, NRPS and the API;
+# read by mastery's class views. A context is known by its source and that source's key (for
+# LTI: "<issuer>|<client id>|<deployment id>|<context id>").
+contexts = Table(
+    "contexts",
+    metadata,
+    Column("id", String(36), primary_key=True),  # uuid5(source | key)
+    Column("source", String(16), nullable=False),  # lti | oneroster | api
+    Column("key", Text, nullable=False),
+    Column("title", Text, nullable=True),
+    Column("label", String(200), nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_contexts_source_key", contexts.c.source, contexts.c.key, unique=True)
+
+context_members = Table(
+    "context_members",
+    metadata,
+    Column(
+        "context_id",
+        String(36),
+        ForeignKey("contexts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("learner_id", String(36), ForeignKey("learners.id"), primary_key=True),
+    Column("roles", JSON, nullable=False),  # role URIs as the source gave them
+    Column("is_learner", Boolean, nullable=False),  # has a Learner role in this context
+    Column("status", String(16), nullable=False),  # active | inactive
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_context_members_learner", context_members.c.learner_id)
+
+# --- Mastery. Owned by gateway.mastery. -------------------------------------------------------
+# Configuration layers (policy, scale, rules, roll-up), each a partial JSON object: the
+# competency's own layer wins over its framework's, which wins over the default (scope
+# "default", target ""). ``version`` increases on every change.
+mastery_configs = Table(
+    "mastery_configs",
+    metadata,
+    Column("scope", String(16), primary_key=True),  # default | framework | competency
+    Column("target", String(64), primary_key=True),  # framework or competency id, or ""
+    Column("config", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(200), nullable=True),
+)
+
+# The decision per (learner, shared competency), kept up to date in the transaction that
+# changes its evidence. ``state`` holds the policy's running values (so one new score is O(1))
+# and ``last_*`` the newest evidence folded in (a score older than it means a recompute).
+mastery = Table(
+    "mastery",
+    metadata,
+    Column("learner_id", String(36), primary_key=True),
+    Column("shared_id", String(64), primary_key=True),
+    Column("level", String(32), nullable=True),  # the effective level's code
+    Column("points", Float, nullable=True),  # the effective level's points
+    Column("computed_level", String(32), nullable=True),  # before any override
+    Column("score", Float, nullable=True),  # the policy's value, in scale points
+    Column("estimate", Float, nullable=True),  # P(learned), for knowledge tracing
+    Column("status", String(24), nullable=False),  # no_evidence | not_yet | proficient
+    Column("status_since", UTCDateTime, nullable=True),
+    Column("evidence_count", Integer, nullable=False),
+    Column("last_observed_at", UTCDateTime, nullable=True),
+    Column("last_evidence_id", String(36), nullable=True),
+    Column("state", JSON, nullable=False),
+    Column("policy", String(120), nullable=False),
+    Column("rules", JSON, nullable=False),  # outcome of each evidence rule
+    Column("override_id", String(36), nullable=True),
+    Column("override_stale", Boolean, nullable=False),
+    Column("config_version", String(32), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+Index("ix_mastery_shared_status", mastery.c.shared_id, mastery.c.status)
+
+mastery_overrides = Table(
+    "mastery_overrides",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("learner_id", String(36), nullable=False),
+    Column("shared_id", String(64), nullable=False),
+    Column("level", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=True),
+    Column("lifted_at", UTCDateTime, nullable=True),
+    Column("lifted_by", String(200), nullable=True),
+    Column("lift_reason", Text, nullable=True),
+)
+Index(
+    "ix_mastery_overrides_key",
+    mastery_overrides.c.learner_id,
+    mastery_overrides.c.shared_id,
+)
+
+# Who changed what, when, from what to what: overrides, teacher evidence, configuration.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    _storage_order(),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+)
+Index("ix_audit_log_subject", audit_log.c.subject)
+
+# Events for delivery, written in the transaction that makes them true (mastery.changed, ...).
+# ``subject`` groups events that supersede one another (e.g. "<learner>|<shared competency>").
+outbox = Table(
+    "outbox",
+    metadata,
+    _storage_order(),
+    Column("event_id", String(36), nullable=False, unique=True),
+    Column("topic", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_outbox_subject", outbox.c.subject, outbox.c.seq)
