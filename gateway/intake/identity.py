@@ -13,16 +13,20 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, tuple_, update
+from sqlalchemy import Connection, delete, select, tuple_, update
 
 from gateway.errors import Conflict, NotFound
 from gateway.ids import uuid5
 from gateway.intake.model import LearnerRef
+from gateway.mastery.engine import on_evidence
 from gateway.store import Store
 from gateway.store.tables import (
+    context_members,
     evidence,
     learner_identifiers,
     learners,
+    mastery,
+    mastery_overrides,
     observations,
     utcnow,
 )
@@ -155,11 +159,41 @@ def _merge(conn: Connection, merged_id: str, kept_id: str) -> MergeResult:
         .where(observations.c.learner_id == merged_id)
         .values(learner_id=kept_id)
     ).rowcount
+    shared = {
+        r.shared_id
+        for q in (
+            select(evidence.c.shared_id).where(evidence.c.learner_id == merged_id),
+            select(mastery.c.shared_id).where(mastery.c.learner_id == merged_id),
+        )
+        for r in conn.execute(q.distinct())
+    }
     moved_ev = conn.execute(
         update(evidence)
         .where(evidence.c.learner_id == merged_id)
         .values(learner_id=kept_id)
     ).rowcount
+    # Teachers' overrides and class memberships follow the learner; mastery is re-folded.
+    conn.execute(
+        update(mastery_overrides)
+        .where(mastery_overrides.c.learner_id == merged_id)
+        .values(learner_id=kept_id)
+    )
+    both = select(context_members.c.context_id).where(
+        context_members.c.learner_id == kept_id
+    )
+    conn.execute(
+        delete(context_members)
+        .where(context_members.c.learner_id == merged_id)
+        .where(context_members.c.context_id.in_(both))
+    )
+    conn.execute(
+        update(context_members)
+        .where(context_members.c.learner_id == merged_id)
+        .values(learner_id=kept_id)
+    )
+    on_evidence(
+        conn, (), [(lid, s) for s in sorted(shared) for lid in (merged_id, kept_id)]
+    )
     conn.execute(
         update(learners)
         .where(learners.c.id == merged_id)

@@ -8,6 +8,10 @@ from datetime import datetime
 # The evidence kinds teachers weigh differently (mastery.md: evidence rules).
 EVIDENCE_KINDS = ("practice", "quiz", "assessment", "performance_task")
 
+# Raw records of scores teachers enter (gateway.mastery.service): their evidence is written
+# with them, not derived by an adapter, so a replay leaves them alone.
+TEACHER_PROTOCOL = "teacher"
+
 # Learner identifier kinds, and the form of their values:
 #   lti           "<iss>|<sub>"
 #   email         lower-cased address, no "mailto:"

@@ -24,13 +24,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, or_, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from gateway.errors import NotFound
 from gateway.ids import uuid5
 from gateway.intake.alignment import Aligner, Rule, Target
 from gateway.intake.identity import resolve_learners
-from gateway.intake.model import AdapterRejected, Observation
+from gateway.intake.model import TEACHER_PROTOCOL, AdapterRejected, Observation
+from gateway.mastery.engine import Key, on_evidence
 from gateway.store import Store
 from gateway.store.tables import evidence, observations, raw_records, utcnow, vendors
 from gateway.store.tokens import current_tokens
@@ -150,11 +161,24 @@ class _Batch:
     voids: list[tuple[str | None, str, str, str]] = field(default_factory=list)
 
 
-def _write(conn: Connection, batch: _Batch) -> None:
+def _write(
+    conn: Connection, batch: _Batch, touched: Iterable[Key] = (), *, fresh: bool = True
+) -> None:
+    """Write derived rows and bring mastery up to date, in the caller's transaction.
+
+    ``fresh``: the batch's evidence is stored for the first time (each piece is folded into
+    its decision); otherwise it is re-derived and its decisions are re-folded. ``touched``:
+    decisions whose evidence changed before this batch; they are re-folded, and so are those
+    the batch's voids retract evidence from.
+    """
     insert_ignore(conn, observations, batch.observations)
     insert_ignore(conn, evidence, batch.evidence)
+    keys = set(touched)
     for vendor_id, protocol, target, by in batch.voids:
-        _void(conn, vendor_id, protocol, target, by)
+        keys |= _void(conn, vendor_id, protocol, target, by)
+    if not fresh:
+        keys |= {(e["learner_id"], e["shared_id"]) for e in batch.evidence}
+    on_evidence(conn, batch.evidence if fresh else (), keys)
 
 
 def ingest(
@@ -412,22 +436,31 @@ def _write_statuses(conn: Connection, results: Mapping[str, _Derived]) -> None:
 
 def _void(
     conn: Connection, vendor_id: str | None, protocol: str, target: str, by: str
-) -> None:
-    """Retract the evidence of the payload ``target`` (if stored) and mark it voided."""
+) -> set[Key]:
+    """Retract the evidence of the payload ``target`` (if stored) and mark it voided.
+
+    Returns the (learner, competency) decisions that lost evidence.
+    """
     rid = record_id(protocol, vendor_id, target)
-    _delete_derived(conn, [rid])
+    keys = _evidence_keys(conn, evidence.c.raw_record_id.in_([rid]))
+    conn.execute(delete(evidence).where(evidence.c.raw_record_id == rid))
+    conn.execute(delete(observations).where(observations.c.raw_record_id == rid))
     conn.execute(
         update(raw_records)
         .where(raw_records.c.id == rid)
         .values(status="voided", voided_by=by, status_detail=f"voided by {by}")
     )
+    return keys
 
 
-def _delete_derived(conn: Connection, raw_ids: Sequence[str]) -> None:
-    """Remove the observations and evidence derived from raw records ``raw_ids``."""
-    derived = select(observations.c.id).where(observations.c.raw_record_id.in_(raw_ids))
-    conn.execute(delete(evidence).where(evidence.c.observation_id.in_(derived)))
-    conn.execute(delete(observations).where(observations.c.raw_record_id.in_(raw_ids)))
+def _evidence_keys(conn: Connection, where: ColumnElement[bool]) -> set[Key]:
+    """The (learner, shared competency) pairs of the evidence rows ``where`` selects."""
+    return {
+        (r.learner_id, r.shared_id)
+        for r in conn.execute(
+            select(evidence.c.learner_id, evidence.c.shared_id).where(where).distinct()
+        )
+    }
 
 
 def void_records(
@@ -438,8 +471,10 @@ def void_records(
     by: str,
 ) -> None:
     """Retract payloads on request (a vendor's deletion, an admin's decision)."""
+    keys: set[Key] = set()
     for target in external_ids:
-        _void(conn, vendor_id, protocol, target, by)
+        keys |= _void(conn, vendor_id, protocol, target, by)
+    on_evidence(conn, (), keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,7 +500,7 @@ def replay(
     Each batch is one transaction; ids are deterministic, so a replay is idempotent and safe
     while the service keeps ingesting.
     """
-    conditions = []
+    conditions = [raw_records.c.protocol != TEACHER_PROTOCOL]
     if vendor_id is not None:
         conditions.append(raw_records.c.vendor_id == vendor_id)
     if since is not None:
@@ -498,6 +533,7 @@ def replay(
                 .order_by(raw_records.c.received_at, raw_records.c.id)
             ).all()
             chunk = [r.id for r in rows]
+            touched = _evidence_keys(conn, evidence.c.raw_record_id.in_(chunk))
             conn.execute(delete(evidence).where(evidence.c.raw_record_id.in_(chunk)))
             conn.execute(
                 delete(observations).where(observations.c.raw_record_id.in_(chunk))
@@ -517,7 +553,7 @@ def replay(
                     )
                 )
             derived, batch = _derive(conn, inputs, adapter_lookup)
-            _write(conn, batch)
+            _write(conn, batch, touched, fresh=False)
             _write_statuses(conn, derived)
         for d in derived.values():
             made += d.evidence
@@ -549,6 +585,7 @@ def rederive_observations(conn: Connection, observation_ids: Sequence[str]) -> i
             contexts[r.vendor_id] = vendor_context(conn, r.vendor_id)
     aligner = Aligner(conn, current_tokens(conn))
     hint_map = aligner.resolve_hints(h for r in rows for h in r.hints)
+    touched = _evidence_keys(conn, evidence.c.observation_id.in_(observation_ids))
     conn.execute(delete(evidence).where(evidence.c.observation_id.in_(observation_ids)))
     new_evidence: list[dict[str, Any]] = []
     aligned: list[dict[str, Any]] = []
@@ -578,6 +615,9 @@ def rederive_observations(conn: Connection, observation_ids: Sequence[str]) -> i
                 )
             )
     insert_ignore(conn, evidence, new_evidence)
+    on_evidence(
+        conn, (), touched | {(e["learner_id"], e["shared_id"]) for e in new_evidence}
+    )
     conn.execute(
         update(observations)
         .where(observations.c.id == bindparam("oid"))

@@ -50,17 +50,29 @@ def _pg_json(value: Any) -> Any:
 
 @functools.cache
 def _plan(
-    table: Table, dialect_name: str
+    table: Table, dialect_name: str, replace: bool = False
 ) -> tuple[str, tuple[str, ...], tuple[tuple[int, Convert], ...]]:
-    """(SQL text, column order, converters by position) for one table on one dialect."""
+    """(SQL text, column order, converters by position) for one table on one dialect.
+
+    ``replace``: a row whose key is stored replaces the stored one's other columns.
+    """
     module = sqlite if dialect_name == "sqlite" else postgresql
     columns = tuple(c.name for c in table.columns)
-    compiled = (
-        module.insert(table)
-        .on_conflict_do_nothing()
-        .compile(
-            dialect=module.dialect(paramstyle="qmark" if module is sqlite else "format")
+    insert = module.insert(table)
+    if replace:
+        keys = [c.name for c in table.primary_key.columns]
+        statement = insert.on_conflict_do_update(
+            index_elements=keys,
+            set_={
+                c.name: insert.excluded[c.name]
+                for c in table.columns
+                if c.name not in keys
+            },
         )
+    else:
+        statement = insert.on_conflict_do_nothing()
+    compiled = statement.compile(
+        dialect=module.dialect(paramstyle="qmark" if module is sqlite else "format")
     )
     # Bind parameters appear in the order of compiled.positiontup.
     order = tuple(compiled.positiontup or ())
@@ -87,9 +99,20 @@ def insert_ignore(
     conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
 ) -> None:
     """``INSERT ... ON CONFLICT DO NOTHING`` for ``rows`` (absent keys are NULL)."""
+    _execute(conn, table, rows, replace=False)
+
+
+def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``INSERT ... ON CONFLICT (primary key) DO UPDATE`` for ``rows``: new rows or new values."""
+    _execute(conn, table, rows, replace=True)
+
+
+def _execute(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, replace: bool
+) -> None:
     if not rows:
         return
-    sql, order, converters = _plan(table, conn.dialect.name)
+    sql, order, converters = _plan(table, conn.dialect.name, replace)
     pick, width = operator.itemgetter(*order), len(order)
     params = []
     for row in rows:

@@ -1,0 +1,1 @@
+"""Mastery: policies, proficiency scales, evidence rules, overrides and the engine that decides."""

@@ -1,0 +1,238 @@
+"""Evidence rules: what evidence a level needs beyond its score. Pure.
+
+The rules are Tessera's policy, not a standard (standards/mastery.md, section 4), and every
+threshold is configurable per framework or competency. A rule that is not met caps the level
+the learner can reach; the explanation names it ("needs a performance task").
+
+- ``min_evidence`` / ``min_sources``: how many pieces of evidence, from how many distinct
+  sources, before the mastery level (default 3 from 2).
+- ``required_kinds`` from ``required_kinds_from``: at least one piece of one of these kinds for
+  that level and above (default: a performance task or an assessment for Mastery).
+- ``auto_kinds`` and ``auto_cap``: evidence only of these kinds (auto-scored practice) reaches
+  at most ``auto_cap`` (default Near Mastery): digital-content data alone never decides.
+- ``min_dok`` from ``min_dok_from``: a piece at this Webb depth of knowledge or deeper for that
+  level and above (off by default; CASE has no DOK, it comes from the alignment).
+
+The rules read a :class:`Tally` of the evidence, folded one piece at a time like a policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.errors import InvalidPayload
+from gateway.intake.model import EVIDENCE_KINDS
+from gateway.mastery.scales import Scale
+
+_KIND_WORDS = {
+    "practice": "practice",
+    "quiz": "quiz",
+    "assessment": "assessment",
+    "performance_task": "performance task",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The evidence rules in force for one competency."""
+
+    min_evidence: int = 3
+    min_sources: int = 2
+    required_kinds: tuple[str, ...] = ("performance_task", "assessment")
+    required_kinds_from: str | None = None  # a level code; None: the mastery level
+    auto_kinds: tuple[str, ...] = ("practice",)
+    auto_cap: str | None = "near"  # a level code; None: no cap
+    min_dok: int | None = None
+    min_dok_from: str | None = None  # a level code; None: the top level
+
+    def as_dict(self) -> dict[str, Any]:
+        """The rules as configuration JSON."""
+        return {
+            "min_evidence": self.min_evidence,
+            "min_sources": self.min_sources,
+            "required_kinds": list(self.required_kinds),
+            "required_kinds_from": self.required_kinds_from,
+            "auto_kinds": list(self.auto_kinds),
+            "auto_cap": self.auto_cap,
+            "min_dok": self.min_dok,
+            "min_dok_from": self.min_dok_from,
+        }
+
+
+def parse_rules(value: Any, scale: Scale, field: str = "rules") -> Rules:
+    """Rules from configuration JSON (keys left out keep their defaults), checked on ``scale``."""
+    if not isinstance(value, Mapping):
+        raise InvalidPayload(f'{field} must be an object, e.g. {{"min_evidence": 3}}.')
+    known = Rules().as_dict()
+    unknown = set(value) - set(known)
+    if unknown:
+        raise InvalidPayload(
+            f"{field} has unknown key(s) {', '.join(sorted(unknown))}; the rules are "
+            f"{', '.join(known)}."
+        )
+    args: dict[str, Any] = {}
+    for key in ("min_evidence", "min_sources"):
+        if key in value:
+            args[key] = _whole(value[key], f"{field}.{key}", 1, 100)
+    if "min_dok" in value:
+        args["min_dok"] = (
+            None
+            if value["min_dok"] is None
+            else _whole(value["min_dok"], f"{field}.min_dok", 1, 4)
+        )
+    for key in ("required_kinds", "auto_kinds"):
+        if key in value:
+            args[key] = _kinds(value[key], f"{field}.{key}")
+    codes = [level.code for level in scale.levels]
+    for key in ("required_kinds_from", "auto_cap", "min_dok_from"):
+        if key in value:
+            code = value[key]
+            if code is not None and code not in codes:
+                raise InvalidPayload(
+                    f"{field}.{key} must be a level code of the scale ({', '.join(codes)}) "
+                    f"or null (got {code!r})."
+                )
+            args[key] = code
+    return Rules(**args)
+
+
+def _whole(value: Any, field: str, low: int, high: int) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not low <= value <= high
+    ):
+        raise InvalidPayload(
+            f"{field} must be a whole number from {low} to {high} (got {value!r})."
+        )
+    return value
+
+
+def _kinds(value: Any, field: str) -> tuple[str, ...]:
+    if not isinstance(value, Sequence) or isinstance(value, str):
+        raise InvalidPayload(f"{field} must be a list of evidence kinds.")
+    for kind in value:
+        if kind not in EVIDENCE_KINDS:
+            raise InvalidPayload(
+                f"{field} names an unknown evidence kind {kind!r}; the kinds are "
+                f"{', '.join(EVIDENCE_KINDS)}."
+            )
+    return tuple(value)
+
+
+# --- The tally: what the rules read, folded one piece of evidence at a time. -------------
+# JSON: [count, sorted distinct sources, {kind: count}, deepest DOK or None]
+
+
+def tally_start() -> list[Any]:
+    """The tally of no evidence."""
+    return [0, [], {}, None]
+
+
+def tally_step(tally: list[Any], source: str, kind: str, dok: int | None) -> list[Any]:
+    """The tally with one more piece of evidence."""
+    count, sources, kinds, deepest = tally
+    if source not in sources:
+        sources = sorted([*sources, source])
+    kinds = {**kinds, kind: kinds.get(kind, 0) + 1}
+    if dok is not None and (deepest is None or dok > deepest):
+        deepest = dok
+    return [count + 1, sources, kinds, deepest]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One rule's verdict on the evidence."""
+
+    rule: str
+    met: bool
+    caps_at: int | None  # the highest level index reachable while the rule is not met
+    message: str
+
+    def as_dict(self, scale: Scale) -> dict[str, Any]:
+        """As stored with the decision and shown by the API."""
+        return {
+            "rule": self.rule,
+            "met": self.met,
+            "caps_at": None
+            if self.caps_at is None
+            else scale.levels[self.caps_at].code,
+            "message": self.message,
+        }
+
+
+def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
+    """Each rule's outcome for the evidence tallied."""
+    count, sources, kinds, deepest = tally
+    mastery = scale.mastery_index
+    label = scale.mastery.label
+    out = [
+        Outcome(
+            "min_evidence",
+            count >= rules.min_evidence,
+            mastery - 1,
+            f"needs {rules.min_evidence} pieces of evidence for {label} (has {count})",
+        ),
+        Outcome(
+            "min_sources",
+            len(sources) >= rules.min_sources,
+            mastery - 1,
+            f"needs evidence from {rules.min_sources} different sources for {label} "
+            f"(has {len(sources)})",
+        ),
+    ]
+    if rules.required_kinds:
+        start = (
+            scale.index(rules.required_kinds_from)
+            if rules.required_kinds_from
+            else mastery
+        )
+        words = " or ".join(_KIND_WORDS[k] for k in rules.required_kinds)
+        article = "an" if words[0] in "aeiou" else "a"
+        out.append(
+            Outcome(
+                "required_kinds",
+                any(kinds.get(k, 0) for k in rules.required_kinds),
+                start - 1,
+                f"needs {article} {words} for {scale.levels[start].label}",
+            )
+        )
+    if rules.auto_cap is not None and rules.auto_kinds:
+        cap = scale.index(rules.auto_cap)
+        auto_only = count > 0 and all(k in rules.auto_kinds for k in kinds)
+        out.append(
+            Outcome(
+                "auto_cap",
+                not auto_only,
+                cap,
+                f"auto-scored practice alone reaches at most {scale.levels[cap].label}; "
+                "needs evidence of another kind",
+            )
+        )
+    if rules.min_dok is not None:
+        start = (
+            scale.index(rules.min_dok_from)
+            if rules.min_dok_from
+            else len(scale.levels) - 1
+        )
+        out.append(
+            Outcome(
+                "min_dok",
+                deepest is not None and deepest >= rules.min_dok,
+                start - 1,
+                f"needs evidence at depth of knowledge {rules.min_dok} or deeper for "
+                f"{scale.levels[start].label}",
+            )
+        )
+    return out
+
+
+def cap(outcomes: Sequence[Outcome], top: int) -> int:
+    """The highest level index the unmet rules allow (``top`` when all are met)."""
+    limit = top
+    for o in outcomes:
+        if not o.met and o.caps_at is not None:
+            limit = min(limit, max(o.caps_at, 0))
+    return limit
