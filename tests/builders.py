@@ -12,12 +12,18 @@ from gateway.intake.model import AdapterRejected, LearnerRef, Observation
 from gateway.store import Store
 from gateway.store.tables import (
     alignments,
+    audit_log,
     competencies,
+    context_members,
     evidence,
     frameworks,
     learner_identifiers,
     learners,
+    mastery,
+    mastery_configs,
+    mastery_overrides,
     observations,
+    outbox,
     pipeline_state,
     raw_records,
     utcnow,
@@ -26,8 +32,15 @@ from gateway.store.tables import (
 FRAMEWORK = "f0000000-0000-4000-8000-000000000001"
 
 
-def seed_competencies(store: Store, items: Sequence[tuple[str, str | None]]) -> None:
-    """Competencies ``(id, shared_id)`` in one framework; uri is ``https://case.test/<id>``."""
+def seed_competencies(
+    store: Store,
+    items: Sequence[tuple[str, str | None]],
+    parents: Mapping[str, str] | None = None,
+) -> None:
+    """Competencies ``(id, shared_id)`` in one framework; uri is ``https://case.test/<id>``.
+
+    ``parents``: child id -> parent id (CASE isChildOf).
+    """
     with store.write() as conn:
         if conn.execute(select(frameworks.c.id)).first() is None:
             conn.execute(
@@ -49,6 +62,7 @@ def seed_competencies(store: Store, items: Sequence[tuple[str, str | None]]) -> 
                     "uri": f"https://case.test/{cid}",
                     "full_statement": f"Competency {cid}",
                     "shared_id": shared or cid,
+                    "parent_id": (parents or {}).get(cid),
                     "is_competency": True,
                     "status": "active",
                     "item": {},
@@ -107,7 +121,18 @@ def clear_intake(store: Store) -> None:
     """
     with store.write() as conn:
         conn.execute(delete(pipeline_state))
-        for table in (evidence, observations, raw_records, alignments):
+        for table in (
+            evidence,
+            observations,
+            raw_records,
+            alignments,
+            mastery,
+            mastery_overrides,
+            mastery_configs,
+            outbox,
+            audit_log,
+            context_members,
+        ):
             conn.execute(delete(table))
         conn.execute(delete(learner_identifiers))
         conn.execute(delete(learners))
@@ -127,5 +152,16 @@ def evidence_snapshot(store: Store) -> list[tuple[Any, ...]]:
                 evidence.c.weight,
                 evidence.c.observed_at,
             ).order_by(evidence.c.id)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def mastery_snapshot(store: Store) -> list[tuple[Any, ...]]:
+    """Decisions as comparable tuples (everything but when they were written)."""
+    with store.read() as conn:
+        rows = conn.execute(
+            select(*(c for c in mastery.columns if c.name != "updated_at")).order_by(
+                mastery.c.learner_id, mastery.c.shared_id
+            )
         ).all()
     return [tuple(r) for r in rows]
