@@ -759,3 +759,87 @@ def learner_merge(merged_id: str, kept_id: str, as_json: bool) -> None:
         f"Merged {r.merged} into {r.kept}: {r.identifiers} identifiers, "
         f"{r.observations} observations and {r.evidence} evidence rows moved.",
     )
+
+
+@cli.group("mastery")
+def mastery_group() -> None:
+    """Mastery decisions: show them, configure how they are made, recompute them."""
+
+
+@mastery_group.command("show")
+@click.argument("learner_id")
+@click.option("--framework", help="Only competencies of this framework.")
+@click.option(
+    "--evidence", "with_evidence", is_flag=True, help="List the evidence too."
+)
+@json_option
+@_friendly_errors
+def mastery_show(
+    learner_id: str, framework: str | None, with_evidence: bool, as_json: bool
+) -> None:
+    """A learner's level on each competency, and why."""
+    from gateway.mastery.queries import Filters, learner_mastery
+
+    found = learner_mastery(
+        _store(), learner_id, Filters(framework=framework), with_evidence=with_evidence
+    )
+    lines = []
+    for e in found["mastery"]:
+        c = e["competency"]
+        name = c["human_coding_scheme"] or c["id"]
+        level = e["level"]["label"] if e["level"] else "-"
+        lines.append(f"{name:24} {level:18} {e['explanation']}")
+        for piece in e.get("evidence", []):
+            lines.append(
+                f"{'':24}   {piece['observed_at'][:16]}  {piece['source']:12} "
+                f"{piece['kind']:16} {piece['score']:.2f}"
+            )
+    _emit(as_json, found, "\n".join(lines) or "No evidence for this learner yet.")
+
+
+@mastery_group.command("recompute")
+@click.option("--learner", "learner_id", help="Only this learner's decisions.")
+@json_option
+@_friendly_errors
+def mastery_recompute(learner_id: str | None, as_json: bool) -> None:
+    """Re-fold every decision from the evidence (they are kept current; this checks it)."""
+    from gateway.mastery.service import recompute
+
+    r = recompute(_store(), learner_id)
+    _emit(
+        as_json,
+        {"evidence": r.evidence, "decisions": r.decisions, "changes": r.changes},
+        f"Recomputed {r.decisions} decisions from {r.evidence} pieces of evidence; "
+        f"{r.changes} levels changed.",
+    )
+
+
+@mastery_group.command("configure")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--framework", help="Set the layer of this framework.")
+@click.option("--competency", help="Set the layer of this (shared) competency.")
+@json_option
+@_friendly_errors
+def mastery_configure(
+    path: str, framework: str | None, competency: str | None, as_json: bool
+) -> None:
+    """Set a configuration layer from a TOML FILE (policy, scale, rules, rollup).
+
+    Without --framework or --competency it is the instance's default. Every decision the
+    layer governs is recomputed in the same transaction.
+    """
+    from gateway.mastery.service import set_layer
+
+    if framework and competency:
+        raise click.UsageError("Give --framework or --competency, not both.")
+    scope = "framework" if framework else "competency" if competency else "default"
+    layer = _read_settings_file(path)
+    config = set_layer(
+        _store(), scope, (framework or competency or "").lower(), layer, "cli"
+    )
+    _emit(
+        as_json,
+        config.as_dict(),
+        f"Mastery configuration set ({scope}); in force: {config.policy.label()}, "
+        f"mastery at {config.scale.mastery.label} ({config.scale.mastery_points:g} points).",
+    )

@@ -201,3 +201,39 @@ def test_vendor_configure_checks_the_file(
     ok = _run(settings, "vendor", "configure", "acme", good, "--json")
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)["settings"]["score"]["scale"] == "percent"
+
+
+def test_mastery_configure_show_and_recompute(settings: Settings, store: Store) -> None:
+    _setup(store)
+    assert _run(settings, "align", "https://v.test/a", C1).exit_code == 0
+    example = Path(__file__).parents[2] / "config" / "mastery.example.toml"
+    configured = _run(settings, "mastery", "configure", str(example), "--json")
+    assert configured.exit_code == 0, configured.output
+    assert json.loads(configured.stdout)["policy"] == {
+        "name": "decaying_average",
+        "weight": 0.65,
+    }
+    with store.read() as conn:
+        learner = conn.execute(
+            select(evidence.c.learner_id)
+            .where(evidence.c.shared_id == C1)
+            .order_by(evidence.c.learner_id)
+        ).scalar()
+    shown = _run(settings, "mastery", "show", learner, "--evidence")
+    assert shown.exit_code == 0, shown.output
+    assert "Near Mastery" in shown.stdout  # 0.8 -> 3.2 points, held back by the rules
+    assert "needs a performance task or assessment for Mastery" in shown.stdout
+    recomputed = json.loads(_run(settings, "mastery", "recompute", "--json").stdout)
+    assert recomputed == {"evidence": 2, "decisions": 2, "changes": 0}
+    missing = _run(settings, "mastery", "show", "nobody")
+    assert missing.exit_code != 0 and "No learner has id 'nobody'" in missing.output
+
+
+def test_mastery_configure_refuses_a_bad_file(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[policy]\nname = "decaying_average"\nweight = 0.3\n')
+    result = _run(settings, "mastery", "configure", str(bad))
+    assert result.exit_code != 0
+    assert "policy.weight must be a number from 0.5 to 0.99" in result.output
