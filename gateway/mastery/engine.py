@@ -31,7 +31,14 @@ from gateway.mastery.config import (
     children_of,
     parents_of,
 )
-from gateway.mastery.rules import Outcome, cap, evaluate, tally_start, tally_step
+from gateway.mastery.rules import (
+    Outcome,
+    cap,
+    cap_index,
+    evaluate,
+    tally_start,
+    tally_step,
+)
 from gateway.store.tables import evidence, mastery, mastery_overrides, outbox, utcnow
 from gateway.store.tokens import current_tokens
 from gateway.store.upsert import upsert
@@ -77,10 +84,26 @@ class Fold:
     policy: Any
     tally: list[Any]
     status: str
-    since: str | None  # ISO time of the piece that began the current status
-    last_received: str | None
+    since: datetime | None  # observed time of the piece that began the current status
+    last_received: datetime | None
     count: int = 0
     last: tuple[datetime, str] | None = None  # (observed_at, id) of the newest piece
+
+    @classmethod
+    def from_json(
+        cls, state: Mapping[str, Any], count: int, last: tuple[datetime, str] | None
+    ) -> Fold:
+        """The fold kept in a state column, with the count and newest piece kept beside it."""
+        since, received = state["since"], state["r"]
+        return cls(
+            state["p"],
+            state["t"],
+            state["s"],
+            None if since is None else datetime.fromisoformat(since),
+            None if received is None else datetime.fromisoformat(received),
+            count,
+            last,
+        )
 
     def to_json(self, top: float) -> dict[str, Any]:
         """The state column (``top``: the scale's top points, for roll-ups above)."""
@@ -89,8 +112,8 @@ class Fold:
             "p": self.policy,
             "t": self.tally,
             "s": self.status,
-            "since": self.since,
-            "r": self.last_received,
+            "since": None if self.since is None else self.since.isoformat(),
+            "r": None if self.last_received is None else self.last_received.isoformat(),
         }
 
 
@@ -108,12 +131,11 @@ def step(config: MasteryConfig, fold: Fold, piece: Piece) -> None:
     fold.tally = tally_step(fold.tally, piece.source, piece.kind, piece.dok)
     fold.count += 1
     fold.last = (piece.observed_at, piece.id)
-    received = piece.received_at.isoformat()
-    if fold.last_received is None or received > fold.last_received:
-        fold.last_received = received
+    if fold.last_received is None or piece.received_at > fold.last_received:
+        fold.last_received = piece.received_at
     status = _status(config, fold)
     if status != fold.status:
-        fold.status, fold.since = status, piece.observed_at.isoformat()
+        fold.status, fold.since = status, piece.observed_at
 
 
 def _computed_index(
@@ -130,12 +152,12 @@ def _computed_index(
 def _status(config: MasteryConfig, fold: Fold) -> str:
     if fold.count == 0:
         return NO_EVIDENCE
-    level, _ = _computed_index(config, fold)
-    return (
-        PROFICIENT
-        if level is not None and level >= config.scale.mastery_index
-        else NOT_YET
-    )
+    scale = config.scale
+    level = config.policy.level_index(fold.policy, scale)
+    if level is None or level < scale.mastery_index:
+        return NOT_YET
+    allowed = cap_index(config.rules, scale, fold.tally)
+    return PROFICIENT if allowed >= scale.mastery_index else NOT_YET
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +214,7 @@ def decide(
             override = None
     if override is not None and level_index is not None:
         status = PROFICIENT if level_index >= scale.mastery_index else NOT_YET
-        since = override.created_at.isoformat()
+        since = override.created_at
         stale = fold.last_received is not None and fold.last_received > since
     return Decision(
         None if level_index is None else scale.levels[level_index].code,
@@ -201,7 +223,7 @@ def decide(
         config.policy.score(fold.policy, scale),
         config.policy.estimate(fold.policy),
         status,
-        None if since is None else datetime.fromisoformat(since),
+        since,
         shown,
         None if override is None else override.id,
         stale,
@@ -218,21 +240,12 @@ def fold_all(config: MasteryConfig, pieces: Iterable[Piece]) -> Fold:
 
 def restore(row: Any) -> Fold:
     """The fold kept with a stored decision."""
-    state = row.state
     last = (
         (row.last_observed_at, row.last_evidence_id)
         if row.last_evidence_id is not None
         else None
     )
-    return Fold(
-        state["p"],
-        state["t"],
-        state["s"],
-        state["since"],
-        state["r"],
-        row.evidence_count,
-        last,
-    )
+    return Fold.from_json(row.state, row.evidence_count, last)
 
 
 # --- The store side. ------------------------------------------------------------------------

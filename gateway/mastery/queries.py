@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Select, select
 
 from gateway.errors import InvalidPayload, NotFound
 from gateway.mastery.config import ConfigResolver, MasteryConfig
+from gateway.mastery.rules import evaluate
 from gateway.store import Store
 from gateway.store.tables import (
     competencies,
@@ -83,7 +84,17 @@ def entry_json(
             return {"code": code, "label": code, "points": None}
         return {"code": lv.code, "label": lv.label, "points": lv.points}
 
-    held = [r["message"] for r in row.rules if r.get("held_back")]
+    tally = row.state.get("t")
+    said = {o.rule: o for o in evaluate(config.rules, scale, tally)} if tally else {}
+    rules = [
+        {
+            **r,
+            "message": r.get("message")
+            or (said[r["rule"]].message if r["rule"] in said else r["rule"]),
+        }
+        for r in row.rules
+    ]
+    held = [r["message"] for r in rules if r.get("held_back")]
     out: dict[str, Any] = {
         "learner_id": row.learner_id,
         "competency": {
@@ -102,7 +113,7 @@ def entry_json(
         "estimate": None if row.estimate is None else round(row.estimate, 4),
         "policy": row.policy,
         "evidence_count": row.evidence_count,
-        "rules": row.rules,
+        "rules": rules,
         "held_back_by": held,
         "explanation": explain(row, config, held, override),
         "override": None,

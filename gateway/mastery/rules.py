@@ -18,8 +18,9 @@ The rules read a :class:`Tally` of the evidence, folded one piece at a time like
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.errors import InvalidPayload
@@ -132,35 +133,48 @@ def tally_start() -> list[Any]:
 
 
 def tally_step(tally: list[Any], source: str, kind: str, dok: int | None) -> list[Any]:
-    """The tally with one more piece of evidence."""
-    count, sources, kinds, deepest = tally
+    """The tally with one more piece of evidence (updated in place and returned)."""
+    tally[0] += 1
+    sources = tally[1]
     if source not in sources:
-        sources = sorted([*sources, source])
-    kinds = {**kinds, kind: kinds.get(kind, 0) + 1}
-    if dok is not None and (deepest is None or dok > deepest):
-        deepest = dok
-    return [count + 1, sources, kinds, deepest]
+        sources.append(source)
+        sources.sort()
+    kinds = tally[2]
+    kinds[kind] = kinds.get(kind, 0) + 1
+    if dok is not None and (tally[3] is None or dok > tally[3]):
+        tally[3] = dok
+    return tally
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """One rule's verdict on the evidence."""
+    """One rule's verdict on the evidence; its sentence is written only when read."""
 
     rule: str
     met: bool
     caps_at: int | None  # the highest level index reachable while the rule is not met
-    message: str
+    text: Callable[[], str] = field(compare=False, repr=False)
+
+    @property
+    def message(self) -> str:
+        """What the rule asks for, as a teacher would say it ("needs a performance task")."""
+        return self.text()
 
     def as_dict(self, scale: Scale) -> dict[str, Any]:
-        """As stored with the decision and shown by the API."""
+        """As stored with the decision (the sentence is rebuilt from the tally on reading)."""
         return {
             "rule": self.rule,
             "met": self.met,
             "caps_at": None
             if self.caps_at is None
             else scale.levels[self.caps_at].code,
-            "message": self.message,
         }
+
+
+def _kinds_text(kinds: Sequence[str], label: str) -> str:
+    words = " or ".join(_KIND_WORDS[k] for k in kinds)
+    article = "an" if words[0] in "aeiou" else "a"
+    return f"needs {article} {words} for {label}"
 
 
 def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
@@ -173,14 +187,18 @@ def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
             "min_evidence",
             count >= rules.min_evidence,
             mastery - 1,
-            f"needs {rules.min_evidence} pieces of evidence for {label} (has {count})",
+            lambda: (
+                f"needs {rules.min_evidence} pieces of evidence for {label} (has {count})"
+            ),
         ),
         Outcome(
             "min_sources",
             len(sources) >= rules.min_sources,
             mastery - 1,
-            f"needs evidence from {rules.min_sources} different sources for {label} "
-            f"(has {len(sources)})",
+            lambda: (
+                f"needs evidence from {rules.min_sources} different sources for {label} "
+                f"(has {len(sources)})"
+            ),
         ),
     ]
     if rules.required_kinds:
@@ -189,14 +207,14 @@ def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
             if rules.required_kinds_from
             else mastery
         )
-        words = " or ".join(_KIND_WORDS[k] for k in rules.required_kinds)
-        article = "an" if words[0] in "aeiou" else "a"
         out.append(
             Outcome(
                 "required_kinds",
                 any(kinds.get(k, 0) for k in rules.required_kinds),
                 start - 1,
-                f"needs {article} {words} for {scale.levels[start].label}",
+                functools.partial(
+                    _kinds_text, rules.required_kinds, scale.levels[start].label
+                ),
             )
         )
     if rules.auto_cap is not None and rules.auto_kinds:
@@ -207,8 +225,10 @@ def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
                 "auto_cap",
                 not auto_only,
                 cap,
-                f"auto-scored practice alone reaches at most {scale.levels[cap].label}; "
-                "needs evidence of another kind",
+                lambda: (
+                    f"auto-scored practice alone reaches at most {scale.levels[cap].label}; "
+                    "needs evidence of another kind"
+                ),
             )
         )
     if rules.min_dok is not None:
@@ -222,11 +242,40 @@ def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
                 "min_dok",
                 deepest is not None and deepest >= rules.min_dok,
                 start - 1,
-                f"needs evidence at depth of knowledge {rules.min_dok} or deeper for "
-                f"{scale.levels[start].label}",
+                lambda: (
+                    f"needs evidence at depth of knowledge {rules.min_dok} or deeper for "
+                    f"{scale.levels[start].label}"
+                ),
             )
         )
     return out
+
+
+def cap_index(rules: Rules, scale: Scale, tally: Sequence[Any]) -> int:
+    """What :func:`cap` of :func:`evaluate` gives, without the sentences (the hot path)."""
+    count, sources, kinds, deepest = tally
+    limit = len(scale.levels) - 1
+    mastery = scale.mastery_index
+    if count < rules.min_evidence or len(sources) < rules.min_sources:
+        limit = mastery - 1
+    if rules.required_kinds and not any(kinds.get(k, 0) for k in rules.required_kinds):
+        start = (
+            scale.index(rules.required_kinds_from)
+            if rules.required_kinds_from
+            else mastery
+        )
+        limit = min(limit, start - 1)
+    if rules.auto_cap is not None and rules.auto_kinds and count > 0:
+        if all(k in rules.auto_kinds for k in kinds):
+            limit = min(limit, scale.index(rules.auto_cap))
+    if rules.min_dok is not None and (deepest is None or deepest < rules.min_dok):
+        start = (
+            scale.index(rules.min_dok_from)
+            if rules.min_dok_from
+            else len(scale.levels) - 1
+        )
+        limit = min(limit, start - 1)
+    return max(limit, 0)
 
 
 def cap(outcomes: Sequence[Outcome], top: int) -> int:

@@ -348,15 +348,7 @@ def test_resuming_a_stored_fold_equals_folding_everything(
     import json
 
     state = json.loads(json.dumps(first.to_json(S.top_points)))
-    resumed = engine.Fold(
-        state["p"],
-        state["t"],
-        state["s"],
-        state["since"],
-        state["r"],
-        first.count,
-        first.last,
-    )
+    resumed = engine.Fold.from_json(state, first.count, first.last)
     for piece in pieces[k:]:
         engine.step(config, resumed, piece)
     assert resumed.to_json(4) == whole.to_json(4)
