@@ -17,13 +17,26 @@ evidence arriving after it marks it out of date.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, tuple_
+from sqlalchemy import (
+    Connection,
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    column,
+    delete,
+    select,
+    values,
+)
 
 from gateway.mastery.config import (
     ConfigResolver,
@@ -32,8 +45,6 @@ from gateway.mastery.config import (
     parents_of,
 )
 from gateway.mastery.rules import (
-    Outcome,
-    cap,
     cap_index,
     evaluate,
     tally_start,
@@ -41,7 +52,7 @@ from gateway.mastery.rules import (
 )
 from gateway.store.tables import evidence, mastery, mastery_overrides, outbox, utcnow
 from gateway.store.tokens import current_tokens
-from gateway.store.upsert import upsert
+from gateway.store.upsert import append, upsert
 
 Key = tuple[str, str]  # (learner id, shared competency id)
 TEACHER_SOURCE = "teacher"
@@ -138,17 +149,6 @@ def step(config: MasteryConfig, fold: Fold, piece: Piece) -> None:
         fold.status, fold.since = status, piece.observed_at
 
 
-def _computed_index(
-    config: MasteryConfig, fold: Fold
-) -> tuple[int | None, list[Outcome]]:
-    scale = config.scale
-    outcomes = evaluate(config.rules, scale, fold.tally)
-    level = config.policy.level_index(fold.policy, scale)
-    if level is None:
-        return None, outcomes
-    return min(level, cap(outcomes, len(scale.levels) - 1)), outcomes
-
-
 def _status(config: MasteryConfig, fold: Fold) -> str:
     if fold.count == 0:
         return NO_EVIDENCE
@@ -181,7 +181,7 @@ class Decision:
     estimate: float | None
     status: str
     status_since: datetime | None
-    outcomes: list[dict[str, Any]]
+    held_back: list[str]  # the evidence rules that keep the level below the policy's
     override_id: str | None
     override_stale: bool
 
@@ -191,18 +191,17 @@ def decide(
 ) -> Decision:
     """The decision for ``fold``: policy value, level capped by the unmet rules, override."""
     scale = config.scale
-    computed, outcomes = _computed_index(config, fold)
     policy_level = config.policy.level_index(fold.policy, scale)
-    shown = []
-    for o in outcomes:
-        d = o.as_dict(scale)
-        d["held_back"] = (
-            not o.met
-            and o.caps_at is not None
-            and policy_level is not None
-            and policy_level > o.caps_at
-        )
-        shown.append(d)
+    computed = policy_level
+    held: list[str] = []
+    if policy_level is not None:
+        computed = min(policy_level, cap_index(config.rules, scale, fold.tally))
+        if computed < policy_level:  # name the rules that hold the learner back
+            held = [
+                o.rule
+                for o in evaluate(config.rules, scale, fold.tally)
+                if not o.met and o.caps_at is not None and policy_level > o.caps_at
+            ]
     computed_code = None if computed is None else scale.levels[computed].code
     level_index = computed
     status, since = fold.status, fold.since
@@ -224,7 +223,7 @@ def decide(
         config.policy.estimate(fold.policy),
         status,
         since,
-        shown,
+        held,
         None if override is None else override.id,
         stale,
     )
@@ -258,15 +257,88 @@ def _chunks(keys: Sequence[Key]) -> Iterator[Sequence[Key]]:
         yield keys[at : at + _CHUNK]
 
 
+def _order(piece: Piece) -> tuple[datetime, str]:
+    return (piece.observed_at, piece.id)
+
+
+def _lock(conn: Connection, keys: Sequence[Key]) -> None:
+    """On PostgreSQL, hold each key's lock until commit: writers of one decision take turns.
+
+    (SQLite's writers take turns already.) Keys are locked in sorted order, so two
+    transactions never wait for each other in a circle.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    ids = sorted({_lock_id(k) for k in keys})
+    conn.exec_driver_sql(
+        "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k",
+        (ids,),
+    )
+
+
+def _lock_id(key: Key) -> int:
+    digest = hashlib.blake2b(f"{key[0]}|{key[1]}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What the incremental path needs of a stored decision."""
+
+    level: str | None
+    config_version: str
+    last_observed_at: datetime | None
+    last_evidence_id: str | None
+    state: dict[str, Any]
+    evidence_count: int
+    override_id: str | None
+
+
+# A join with the keys as a VALUES list: a row-value IN would scan the table on SQLite.
+_FOLD_ROWS = (
+    "WITH k(l, s) AS (VALUES {pairs}) SELECT m.learner_id, m.shared_id, m.level,"
+    " m.config_version, m.last_observed_at, m.last_evidence_id, m.state, m.evidence_count,"
+    " m.override_id FROM k JOIN mastery AS m ON m.learner_id = k.l AND m.shared_id = k.s"
+)
+
+
+def _fold_rows(conn: Connection, keys: Sequence[Key]) -> dict[Key, _Stored]:
+    """The stored decisions of ``keys``, read with one plain query per 400 keys."""
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    out: dict[Key, _Stored] = {}
+    for chunk in _chunks(keys):
+        pairs = ", ".join([f"({mark}, {mark})"] * len(chunk))  # placeholders only
+        sql = _FOLD_ROWS.format(pairs=pairs)
+        params = tuple(v for key in chunk for v in key)
+        for r in conn.exec_driver_sql(sql, params):
+            last, state = r[4], r[6]
+            if sqlite:
+                last = None if last is None else _sqlite_time(last)
+                state = json.loads(state)
+            out[(r[0], r[1])] = _Stored(r[2], r[3], last, r[5], state, r[7], r[8])
+    return out
+
+
+def _sqlite_time(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _with_keys(query: Select[Any], table: Table, chunk: Sequence[Key]) -> Select[Any]:
+    """``query`` over ``table`` narrowed to the (learner_id, shared_id) pairs of ``chunk``."""
+    k = (
+        values(column("l", String), column("s", String), name="k")
+        .data(list(chunk))
+        .cte()
+    )
+    return query.join(k, and_(table.c.learner_id == k.c.l, table.c.shared_id == k.c.s))
+
+
 def stored_rows(conn: Connection, keys: Sequence[Key]) -> dict[Key, Any]:
     """The stored decisions of ``keys``."""
     out: dict[Key, Any] = {}
     for chunk in _chunks(keys):
-        for row in conn.execute(
-            select(mastery).where(
-                tuple_(mastery.c.learner_id, mastery.c.shared_id).in_(chunk)
-            )
-        ):
+        for row in conn.execute(_with_keys(select(mastery), mastery, chunk)):
             out[(row.learner_id, row.shared_id)] = row
     return out
 
@@ -276,9 +348,9 @@ def _evidence_of(conn: Connection, keys: Sequence[Key]) -> dict[Key, list[Piece]
     out: dict[Key, list[Piece]] = {key: [] for key in keys}
     for chunk in _chunks(keys):
         rows = conn.execute(
-            select(*_PIECE_COLUMNS)
-            .where(tuple_(evidence.c.learner_id, evidence.c.shared_id).in_(chunk))
-            .order_by(evidence.c.observed_at, evidence.c.id)
+            _with_keys(select(*_PIECE_COLUMNS), evidence, chunk).order_by(
+                evidence.c.observed_at, evidence.c.id
+            )
         ).mappings()
         for row in rows:
             out[(row["learner_id"], row["shared_id"])].append(Piece.of(dict(row)))
@@ -306,12 +378,7 @@ def _overrides(
     out: dict[Key, Override] = {}
     for chunk in _chunks(keys):
         rows = conn.execute(
-            select(mastery_overrides)
-            .where(
-                tuple_(
-                    mastery_overrides.c.learner_id, mastery_overrides.c.shared_id
-                ).in_(chunk)
-            )
+            _with_keys(select(mastery_overrides), mastery_overrides, chunk)
             .where(mastery_overrides.c.lifted_at.is_(None))
             .order_by(mastery_overrides.c.created_at)
         )
@@ -363,43 +430,37 @@ def on_evidence(
         rolled = {k for k in keys if resolver.for_shared(k[1]).rollup is not None}
         keys = [k for k in keys if k not in rolled]
         redo -= rolled
-    old = stored_rows(conn, keys)
+    _lock(conn, keys)
+    old = _fold_rows(conn, keys)
     folds: dict[Key, Fold] = {}
     configs: dict[Key, MasteryConfig] = {}
     for key in keys:
         config = configs[key] = resolver.for_shared(key[1])
         stored = old.get(key)
         pieces = new.get(key)
-        if (
-            key in redo
-            or pieces is None
-            or stored is None
-            or stored.config_version != config.version
-        ):
+        if key in redo or pieces is None:
             redo.add(key)
             continue
-        pieces.sort(key=lambda p: (p.observed_at, p.id))
-        if stored.last_evidence_id is not None and (
-            pieces[0].observed_at,
-            pieces[0].id,
-        ) <= (
-            stored.last_observed_at,
-            stored.last_evidence_id,
+        pieces.sort(key=_order)
+        if stored is None:
+            # No decision yet means no evidence yet (the engine keeps one per key with
+            # evidence), so the new pieces are all there is.
+            fold = start(config)
+        elif stored.config_version != config.version or (
+            stored.last_evidence_id is not None
+            and _order(pieces[0]) <= (stored.last_observed_at, stored.last_evidence_id)
         ):
-            redo.add(
-                key
-            )  # a late arrival: its place is among the evidence already folded
+            redo.add(key)  # another configuration, or a late arrival: fold it all again
             continue
-        fold = restore(stored)
+        else:
+            fold = restore(stored)
         for piece in pieces:
             step(config, fold, piece)
         folds[key] = fold
     if redo:
         for key, pieces in _evidence_of(conn, sorted(redo)).items():
             folds[key] = fold_all(configs[key], pieces)
-    with_override = [
-        k for k in keys if (old.get(k) is not None and old[k].override_id) or k in redo
-    ]
+    with_override = [k for k in keys if k in redo or (k in old and old[k].override_id)]
     overrides = _overrides(conn, with_override, now) if with_override else {}
     changes = _write(conn, folds, configs, old, overrides, now)
     if resolver.any_rollup:
@@ -433,16 +494,21 @@ def _write(
             change = Change(key[0], key[1], before_level, after_level)
             changes.append(change)
             events.append(_event(change, config, row, now))
-    for chunk in _chunks(gone):
+    _delete(conn, gone)
+    upsert(conn, mastery, rows)
+    append(conn, outbox, events)
+    return changes
+
+
+def _delete(conn: Connection, keys: Sequence[Key]) -> None:
+    if keys:
         conn.execute(
             delete(mastery).where(
-                tuple_(mastery.c.learner_id, mastery.c.shared_id).in_(chunk)
-            )
+                mastery.c.learner_id == bindparam("l"),
+                mastery.c.shared_id == bindparam("s"),
+            ),
+            [{"l": k[0], "s": k[1]} for k in keys],
         )
-    upsert(conn, mastery, rows)
-    if events:
-        conn.execute(insert(outbox), events)
-    return changes
 
 
 def _row(
@@ -463,7 +529,7 @@ def _row(
         "last_evidence_id": None if fold.last is None else fold.last[1],
         "state": fold.to_json(config.scale.top_points),
         "policy": config.policy.label(),
-        "rules": decision.outcomes,
+        "rules": decision.held_back,
         "override_id": decision.override_id,
         "override_stale": decision.override_stale,
         "config_version": config.version,
@@ -509,6 +575,12 @@ class RecomputeResult:
     changes: int
 
 
+_ALL_EVIDENCE = (
+    "SELECT id, learner_id, shared_id, observed_at, received_at, score, weight, kind, dok,"
+    " vendor_id FROM evidence{where} ORDER BY learner_id, shared_id, observed_at, id"
+)
+
+
 def recompute_all(
     conn: Connection, *, learner_id: str | None = None, now: datetime | None = None
 ) -> RecomputeResult:
@@ -519,15 +591,15 @@ def recompute_all(
     """
     now = now or utcnow()
     resolver = ConfigResolver(conn)
-    query = select(*_PIECE_COLUMNS).order_by(
-        evidence.c.learner_id,
-        evidence.c.shared_id,
-        evidence.c.observed_at,
-        evidence.c.id,
-    )
+    sqlite = conn.dialect.name == "sqlite"
+    where: str = ""
+    params: tuple[str, ...] = ()
     old_query = select(mastery)
     if learner_id is not None:
-        query = query.where(evidence.c.learner_id == learner_id)
+        where, params = (
+            (" WHERE learner_id = ?" if sqlite else " WHERE learner_id = %s"),
+            (learner_id,),
+        )
         old_query = old_query.where(mastery.c.learner_id == learner_id)
     old = {(r.learner_id, r.shared_id): r for r in conn.execute(old_query)}
     with_override = [k for k, r in old.items() if r.override_id is not None]
@@ -535,7 +607,7 @@ def recompute_all(
     folds: dict[Key, Fold] = {}
     configs: dict[Key, MasteryConfig] = {}
     count = decisions = changes = 0
-    current: Key | None = None
+    current: Key = ("", "")
     old_row_seen: set[Key] = set()
     config: MasteryConfig | None = None
     fold: Fold | None = None
@@ -548,32 +620,40 @@ def recompute_all(
         folds.clear()
         configs.clear()
 
-    for row in conn.execute(query.execution_options(yield_per=5000)):
-        key = (row.learner_id, row.shared_id)
-        if key != current:
+    # A plain cursor, streamed: this reads every piece of evidence once.
+    rows = conn.exec_driver_sql(
+        _ALL_EVIDENCE.format(where=where),
+        params,
+        execution_options={"stream_results": True, "max_row_buffer": 5000},
+    )
+    parse = _sqlite_time if sqlite else None
+    for eid, lid, sid, observed, received, score, weight, kind, dok, vendor in rows:
+        if sid != current[1] or lid != current[0]:
             if len(folds) >= 2000:
                 flush()
-            current = key
+            current = key = (lid, sid)
             old_row_seen.add(key)
-            config = resolver.for_shared(key[1])
+            config = resolver.for_shared(sid)
             fold = None
             if config.rollup is None:  # a parent with a roll-up is decided below
                 configs[key] = config
                 fold = folds[key] = start(config)
         if fold is None or config is None:
             continue
+        if parse is not None:
+            observed, received = parse(observed), parse(received)
         step(
             config,
             fold,
             Piece(
-                row.id,
-                row.observed_at,
-                row.received_at,
-                row.score,
-                row.weight,
-                row.kind,
-                row.dok,
-                row.vendor_id or TEACHER_SOURCE,
+                eid,
+                observed,
+                received,
+                score,
+                weight,
+                kind,
+                dok,
+                vendor or TEACHER_SOURCE,
             ),
         )
         count += 1
@@ -645,15 +725,9 @@ def roll_up(
                 change = Change(key[0], key[1], before_level, after_level)
                 changes.append(change)
                 events.append(_event(change, config, row, now))
-        for chunk in _chunks(gone):
-            conn.execute(
-                delete(mastery).where(
-                    tuple_(mastery.c.learner_id, mastery.c.shared_id).in_(chunk)
-                )
-            )
+        _delete(conn, gone)
         upsert(conn, mastery, rows)
-        if events:
-            conn.execute(insert(outbox), events)
+        append(conn, outbox, events)
         pending = {
             (learner, p)
             for learner, shared in batch

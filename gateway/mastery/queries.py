@@ -84,17 +84,8 @@ def entry_json(
             return {"code": code, "label": code, "points": None}
         return {"code": lv.code, "label": lv.label, "points": lv.points}
 
-    tally = row.state.get("t")
-    said = {o.rule: o for o in evaluate(config.rules, scale, tally)} if tally else {}
-    rules = [
-        {
-            **r,
-            "message": r.get("message")
-            or (said[r["rule"]].message if r["rule"] in said else r["rule"]),
-        }
-        for r in row.rules
-    ]
-    held = [r["message"] for r in rules if r.get("held_back")]
+    rules = _rules(row, config)
+    held = [r["message"] for r in rules if r["held_back"]]
     out: dict[str, Any] = {
         "learner_id": row.learner_id,
         "competency": {
@@ -132,6 +123,24 @@ def entry_json(
             "out_of_date": row.override_stale,
         }
     return out
+
+
+def _rules(row: Any, config: MasteryConfig) -> list[dict[str, Any]]:
+    """Every evidence rule's verdict with its sentence, rebuilt from the stored tally.
+
+    The decision keeps only the names of the rules that held the learner back; a roll-up
+    keeps its one verdict whole.
+    """
+    if row.rules and isinstance(row.rules[0], dict):
+        return [dict(r) for r in row.rules]
+    tally = row.state.get("t")
+    if not tally:
+        return []
+    held = set(row.rules)
+    return [
+        {**o.as_dict(config.scale), "held_back": o.rule in held, "message": o.message}
+        for o in evaluate(config.rules, config.scale, tally)
+    ]
 
 
 def explain(row: Any, config: MasteryConfig, held: Sequence[str], override: Any) -> str:

@@ -7,8 +7,9 @@ level. The default is Canvas's 4+1 scale, so a Canvas gradebook round-trips loss
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
 from gateway.errors import InvalidPayload
@@ -41,21 +42,22 @@ class Scale:
 
     levels: tuple[Level, ...]
     mastery_index: int
+    # Derived once: read on every score folded in.
+    top_points: float = field(init=False)  # a normalized score of 1 is worth this much
+    mastery_points: float = field(init=False)  # the n-times policy's threshold
+    _cuts: tuple[float, ...] = field(init=False, repr=False)
 
-    @property
-    def top_points(self) -> float:
-        """Points of the highest level: a normalized score of 1 is worth this much."""
-        return self.levels[-1].points
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "top_points", self.levels[-1].points)
+        object.__setattr__(
+            self, "mastery_points", self.levels[self.mastery_index].points
+        )
+        object.__setattr__(self, "_cuts", tuple(lv.min_fraction for lv in self.levels))
 
     @property
     def mastery(self) -> Level:
         """The level at which a learner is proficient."""
         return self.levels[self.mastery_index]
-
-    @property
-    def mastery_points(self) -> float:
-        """Points of the mastery level (the threshold of the n-times policy)."""
-        return self.levels[self.mastery_index].points
 
     def index(self, code: str) -> int:
         """Position of the level ``code`` (lowest is 0)."""
@@ -67,11 +69,7 @@ class Scale:
     def level_index_for(self, points: float) -> int:
         """The highest level whose cut point ``points`` reaches (rounded to 2 places)."""
         fraction = round(points, 2) / self.top_points if self.top_points else 0.0
-        found = 0
-        for i, level in enumerate(self.levels):
-            if fraction + 1e-9 >= level.min_fraction:
-                found = i
-        return found
+        return max(bisect.bisect_right(self._cuts, fraction + 1e-9) - 1, 0)
 
     def by_fraction(self, fraction: float) -> int:
         """The highest level whose cut point the fraction 0..1 reaches."""

@@ -39,6 +39,9 @@ class SchemaState(StrEnum):
     AHEAD = "ahead"  # migrated by a newer Tessera: refuse
 
 
+_MASTERY_REVISION = "0006"  # the first schema with mastery decisions
+
+
 @dataclass(frozen=True, slots=True)
 class StoreStatus:
     """What ``/healthz`` reports about the store."""
@@ -175,6 +178,11 @@ class Store:
                     )
                 command.upgrade(_alembic_config(conn), "head")
                 after = self.current_revision(conn)
+                if before is not None and after and before < _MASTERY_REVISION <= after:
+                    # Evidence stored before mastery existed gets its decisions now.
+                    from gateway.mastery.engine import recompute_all
+
+                    recompute_all(conn)
         except SQLAlchemyError as exc:
             raise StoreError(
                 f"Could not migrate the database: {_one_line(exc)}"

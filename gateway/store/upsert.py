@@ -50,16 +50,22 @@ def _pg_json(value: Any) -> Any:
 
 @functools.cache
 def _plan(
-    table: Table, dialect_name: str, replace: bool = False
+    table: Table, dialect_name: str, mode: str = "ignore"
 ) -> tuple[str, tuple[str, ...], tuple[tuple[int, Convert], ...]]:
     """(SQL text, column order, converters by position) for one table on one dialect.
 
-    ``replace``: a row whose key is stored replaces the stored one's other columns.
+    ``mode``: "ignore" skips a row whose key is stored; "replace" overwrites the stored
+    row's other columns; "append" is a plain insert leaving out an autoincrement key.
     """
     module = sqlite if dialect_name == "sqlite" else postgresql
-    columns = tuple(c.name for c in table.columns)
+    columns = tuple(
+        c.name
+        for c in table.columns
+        if not (mode == "append" and c.primary_key and c.autoincrement is True)
+    )
     insert = module.insert(table)
-    if replace:
+    statement: Any = insert  # "append": the columns are chosen at compile time
+    if mode == "replace":
         keys = [c.name for c in table.primary_key.columns]
         statement = insert.on_conflict_do_update(
             index_elements=keys,
@@ -69,10 +75,11 @@ def _plan(
                 if c.name not in keys
             },
         )
-    else:
+    elif mode == "ignore":
         statement = insert.on_conflict_do_nothing()
     compiled = statement.compile(
-        dialect=module.dialect(paramstyle="qmark" if module is sqlite else "format")
+        dialect=module.dialect(paramstyle="qmark" if module is sqlite else "format"),
+        column_keys=list(columns),
     )
     # Bind parameters appear in the order of compiled.positiontup.
     order = tuple(compiled.positiontup or ())
@@ -99,20 +106,25 @@ def insert_ignore(
     conn: Connection, table: Table, rows: Sequence[dict[str, Any]]
 ) -> None:
     """``INSERT ... ON CONFLICT DO NOTHING`` for ``rows`` (absent keys are NULL)."""
-    _execute(conn, table, rows, replace=False)
+    _execute(conn, table, rows, "ignore")
 
 
 def upsert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """``INSERT ... ON CONFLICT (primary key) DO UPDATE`` for ``rows``: new rows or new values."""
-    _execute(conn, table, rows, replace=True)
+    _execute(conn, table, rows, "replace")
+
+
+def append(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """A plain ``INSERT`` of ``rows`` into a table whose key the database numbers (``seq``)."""
+    _execute(conn, table, rows, "append")
 
 
 def _execute(
-    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], *, replace: bool
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], mode: str
 ) -> None:
     if not rows:
         return
-    sql, order, converters = _plan(table, conn.dialect.name, replace)
+    sql, order, converters = _plan(table, conn.dialect.name, mode)
     pick, width = operator.itemgetter(*order), len(order)
     params = []
     for row in rows:
