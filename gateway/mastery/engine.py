@@ -22,7 +22,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -282,6 +282,14 @@ def _lock_id(key: Key) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class _Before:
+    """What a full recompute needs of a stored decision."""
+
+    level: str | None
+    override_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class _Stored:
     """What the incremental path needs of a stored decision."""
 
@@ -321,7 +329,7 @@ def _fold_rows(conn: Connection, keys: Sequence[Key]) -> dict[Key, _Stored]:
 
 
 def _sqlite_time(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return datetime.fromisoformat(value + "+00:00")  # stored in UTC, without an offset
 
 
 def _with_keys(query: Select[Any], table: Table, chunk: Sequence[Key]) -> Select[Any]:
@@ -581,6 +589,24 @@ _ALL_EVIDENCE = (
 )
 
 
+def _stream(conn: Connection, sql: str, params: tuple[Any, ...]) -> Iterator[Any]:
+    """Rows of ``sql`` as plain tuples, a few thousand at a time (every piece of evidence)."""
+    if conn.dialect.name != "sqlite":
+        yield from conn.exec_driver_sql(
+            sql,
+            params,
+            execution_options={"stream_results": True, "max_row_buffer": 5000},
+        )
+        return
+    cursor = conn.connection.cursor()  # the driver's own: no per-row result processing
+    try:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(5000):
+            yield from batch
+    finally:
+        cursor.close()
+
+
 def recompute_all(
     conn: Connection, *, learner_id: str | None = None, now: datetime | None = None
 ) -> RecomputeResult:
@@ -594,14 +620,17 @@ def recompute_all(
     sqlite = conn.dialect.name == "sqlite"
     where: str = ""
     params: tuple[str, ...] = ()
-    old_query = select(mastery)
     if learner_id is not None:
-        where, params = (
-            (" WHERE learner_id = ?" if sqlite else " WHERE learner_id = %s"),
-            (learner_id,),
+        where = " WHERE learner_id = ?" if sqlite else " WHERE learner_id = %s"
+        params = (learner_id,)
+    old = {
+        (r[0], r[1]): _Before(r[2], r[3])
+        for r in _stream(
+            conn,
+            f"SELECT learner_id, shared_id, level, override_id FROM mastery{where}",  # noqa: S608 - fixed text
+            params,
         )
-        old_query = old_query.where(mastery.c.learner_id == learner_id)
-    old = {(r.learner_id, r.shared_id): r for r in conn.execute(old_query)}
+    }
     with_override = [k for k, r in old.items() if r.override_id is not None]
     overrides = _overrides(conn, with_override, now)
     folds: dict[Key, Fold] = {}
@@ -621,11 +650,7 @@ def recompute_all(
         configs.clear()
 
     # A plain cursor, streamed: this reads every piece of evidence once.
-    rows = conn.exec_driver_sql(
-        _ALL_EVIDENCE.format(where=where),
-        params,
-        execution_options={"stream_results": True, "max_row_buffer": 5000},
-    )
+    rows = _stream(conn, _ALL_EVIDENCE.format(where=where), params)
     parse = _sqlite_time if sqlite else None
     for eid, lid, sid, observed, received, score, weight, kind, dok, vendor in rows:
         if sid != current[1] or lid != current[0]:
