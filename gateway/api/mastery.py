@@ -188,10 +188,15 @@ def list_not_yet_proficient(context_id: str, competency: str | None) -> list[Any
     params=[_LEARNER_ID],
     request_schema={
         "type": "object",
-        "required": ["competency"],
         "additionalProperties": False,
         "properties": {
             "competency": {"type": "string", "minLength": 1, "maxLength": 500},
+            "rubric_level": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "A CFRubricCriterionLevel identifier of an imported rubric; "
+                "the competency defaults to the criterion's CFItem.",
+            },
             "level": {"type": "string", "maxLength": 32},
             "points": {"type": "number"},
             "fraction": {"type": "number"},
@@ -213,12 +218,13 @@ def list_not_yet_proficient(context_id: str, competency: str | None) -> list[Any
 def add_learner_evidence(learner_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """A performance task (or other work) a teacher scored.
 
-    The score is a level code, points on the competency's scale, or a fraction. Audited;
-    the decision is updated at once.
+    The score is a CASE rubric criterion level, a level code, points on the competency's
+    scale, or a fraction. Audited; the decision is updated at once.
     """
     entry = service.TeacherEvidence(
-        competency=body["competency"],
+        competency=body.get("competency"),
         scorer=_actor(body.get("scorer")),
+        rubric_level=body.get("rubric_level"),
         level=body.get("level"),
         points=body.get("points"),
         fraction=body.get("fraction"),

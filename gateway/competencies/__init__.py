@@ -45,6 +45,7 @@ from gateway.store import Store
 from gateway.store.tables import (
     competencies,
     competency_associations,
+    competency_rubrics,
     frameworks,
     utcnow,
 )
@@ -421,6 +422,7 @@ def _import(
 
     item_stats = _write_items(conn, parsed, types, tick)
     assoc_stats = _write_associations(conn, parsed, tick)
+    _write_rubrics(conn, doc.identifier, parsed.rubrics)
     changes = _recompute_shared_ids(conn, item_stats.new_ids)
     if progress is not None:
         progress(total, total)
@@ -442,6 +444,29 @@ def _import(
         skipped=parsed.skipped,
         shared_id_changes=changes,
     )
+
+
+def _write_rubrics(
+    conn: Connection, framework_id: str, rubrics: Sequence[Mapping[str, Any]]
+) -> None:
+    """The framework's rubrics become exactly the package's (re-import replaces them)."""
+    conn.execute(
+        delete(competency_rubrics).where(
+            competency_rubrics.c.framework_id == framework_id
+        )
+    )
+    rows = {
+        r["identifier"].lower(): {
+            "id": r["identifier"].lower(),
+            "framework_id": framework_id,
+            "uri": r.get("uri") if isinstance(r.get("uri"), str) else None,
+            "title": r.get("title") if isinstance(r.get("title"), str) else None,
+            "rubric": dict(r),
+        }
+        for r in rubrics
+    }
+    if rows:
+        conn.execute(insert(competency_rubrics), list(rows.values()))
 
 
 def _unused_types(

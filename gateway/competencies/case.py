@@ -186,6 +186,9 @@ class ParsedPackage:
     items: tuple[CaseItem, ...]
     associations: tuple[CaseAssociation, ...]
     warnings: tuple[ImportWarning, ...]
+    rubrics: tuple[
+        Mapping[str, Any], ...
+    ] = ()  # CFRubrics with an identifier, as received
     skipped: tuple[
         ImportWarning, ...
     ] = ()  # parts of the package Tessera does not store
@@ -579,22 +582,30 @@ def parse_package(data: Any) -> ParsedPackage:
         items=tuple(items),
         associations=tuple(associations),
         warnings=tuple(parser.warnings),
+        rubrics=_rubrics(data, parser),
         skipped=_skipped(data),
     )
+
+
+def _rubrics(data: Mapping[str, Any], parser: Any) -> tuple[Mapping[str, Any], ...]:
+    """The package's CFRubrics that can be used: each needs an identifier."""
+    found = data.get("CFRubrics")
+    if not isinstance(found, list):
+        return ()
+    out = []
+    for index, rubric in enumerate(found):
+        if isinstance(rubric, Mapping) and isinstance(rubric.get("identifier"), str):
+            out.append(rubric)
+        else:
+            parser.warn(
+                f"$.CFRubrics[{index}]", "a CFRubric without an identifier is skipped."
+            )
+    return tuple(out)
 
 
 def _skipped(data: Mapping[str, Any]) -> tuple[ImportWarning, ...]:
     """What a package carries that the import does not store, each with the reason."""
     out: list[ImportWarning] = []
-    rubrics = data.get("CFRubrics")
-    if isinstance(rubrics, list) and rubrics:
-        out.append(
-            ImportWarning(
-                "$.CFRubrics",
-                f"{len(rubrics)} CFRubric(s) not imported: Tessera does not store rubrics "
-                "yet.",
-            )
-        )
     definitions = data.get("CFDefinitions")
     if isinstance(definitions, Mapping):
         for key, value in definitions.items():

@@ -31,6 +31,7 @@ from gateway.store import Store
 from gateway.store.tables import (
     audit_log,
     competencies,
+    competency_rubrics,
     evidence,
     frameworks,
     learners,
@@ -262,8 +263,9 @@ def _shared(conn: Connection, competency_id: str) -> tuple[str, str]:
 class TeacherEvidence:
     """A score a teacher gives (a performance task scored on the scale), with a note."""
 
-    competency: str  # id or URI
+    competency: str | None  # id or URI; may come from the rubric criterion instead
     scorer: str
+    rubric_level: str | None = None  # a CFRubricCriterionLevel identifier
     level: str | None = None  # a level code of the competency's scale
     points: float | None = None  # points on the scale
     fraction: float | None = None  # 0..1
@@ -277,12 +279,16 @@ class TeacherEvidence:
 def add_teacher_evidence(store: Store, learner_id: str, entry: TeacherEvidence) -> str:
     """Store a teacher's score as a raw record with its evidence; returns the evidence id.
 
-    The score is given as a level code, points on the scale, or a fraction: exactly one.
+    The score is given as a CASE rubric criterion level, a level code, points on the
+    scale, or a fraction: exactly one.
     """
-    given = [v is not None for v in (entry.level, entry.points, entry.fraction)]
+    given = [
+        v is not None
+        for v in (entry.rubric_level, entry.level, entry.points, entry.fraction)
+    ]
     if sum(given) != 1:
         raise InvalidPayload(
-            "Give the score as exactly one of level, points or fraction."
+            "Give the score as exactly one of rubric_level, level, points or fraction."
         )
     if entry.kind not in EVIDENCE_KINDS:
         raise InvalidPayload(f"kind must be one of {', '.join(EVIDENCE_KINDS)}.")
@@ -296,9 +302,20 @@ def add_teacher_evidence(store: Store, learner_id: str, entry: TeacherEvidence) 
         )
     with store.write() as conn:
         learner_id = _learner(conn, learner_id)
-        competency_id, shared_id = _shared(conn, entry.competency)
+        rubric: dict[str, Any] | None = None
+        competency = entry.competency
+        if entry.rubric_level is not None:
+            rubric = rubric_score(conn, entry.rubric_level)
+            competency = competency or rubric["competency"]
+        if not competency:
+            raise InvalidPayload(
+                "Name the competency (its id or URI); this rubric criterion names none."
+            )
+        competency_id, shared_id = _shared(conn, competency)
         scale = ConfigResolver(conn).for_shared(shared_id).scale
-        if entry.level is not None:
+        if rubric is not None:
+            fraction = rubric["fraction"]
+        elif entry.level is not None:
             try:
                 points = scale.levels[scale.index(entry.level)].points
             except KeyError:
@@ -325,6 +342,7 @@ def add_teacher_evidence(store: Store, learner_id: str, entry: TeacherEvidence) 
             "score": fraction,
             "level": entry.level,
             "points": entry.points,
+            "rubric": rubric,
             "kind": entry.kind,
             "dok": entry.dok,
             "note": entry.note,
@@ -389,6 +407,47 @@ def add_teacher_evidence(store: Store, learner_id: str, entry: TeacherEvidence) 
         )
         on_evidence(conn, [row], now=now)
         return str(row["id"])
+
+
+def rubric_score(conn: Connection, level_id: str) -> dict[str, Any]:
+    """Where a CASE rubric criterion level puts a piece of work.
+
+    That is its share of the criterion's top score, and the competency the criterion
+    assesses (its CFItemURI), if it names one.
+    """
+    wanted = level_id.strip().lower()
+    for row in conn.execute(
+        select(competency_rubrics.c.id, competency_rubrics.c.rubric)
+    ):
+        for criterion in row.rubric.get("CFRubricCriteria") or []:
+            levels = criterion.get("CFRubricCriterionLevels") or []
+            for level in levels:
+                if str(level.get("identifier", "")).lower() != wanted:
+                    continue
+                scores = [
+                    float(lv["score"])
+                    for lv in levels
+                    if isinstance(lv.get("score"), int | float)
+                ]
+                if not isinstance(level.get("score"), int | float) or not scores:
+                    raise InvalidPayload(
+                        f"Rubric level {level_id!r} has no score to place the work with; "
+                        "score it on the scale instead."
+                    )
+                low, top = min(0.0, *scores), max(scores)
+                item = criterion.get("CFItemURI") or {}
+                return {
+                    "rubric_id": row.id,
+                    "criterion_id": criterion.get("identifier"),
+                    "level_id": level.get("identifier"),
+                    "quality": level.get("quality"),
+                    "score": level["score"],
+                    "fraction": (float(level["score"]) - low) / (top - low)
+                    if top > low
+                    else 1.0,
+                    "competency": item.get("identifier") or item.get("uri"),
+                }
+    raise NotFound(f"No imported CASE rubric has a criterion level {level_id!r}.")
 
 
 @dataclass(frozen=True, slots=True)

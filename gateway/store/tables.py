@@ -547,6 +547,24 @@ context_members = Table(
 )
 Index("ix_context_members_learner", context_members.c.learner_id)
 
+# CASE rubrics (CFRubric with its criteria and their levels, as received): teachers score
+# performance tasks on them. Owned by gateway.competencies.
+competency_rubrics = Table(
+    "competency_rubrics",
+    metadata,
+    Column("id", String(64), primary_key=True),  # CFRubric.identifier, lower-cased
+    Column(
+        "framework_id",
+        String(64),
+        ForeignKey("frameworks.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("uri", Text, nullable=True),
+    Column("title", Text, nullable=True),
+    Column("rubric", JSON, nullable=False),
+)
+
 # --- Mastery. Owned by gateway.mastery. -------------------------------------------------------
 # Configuration layers (policy, scale, rules, roll-up), each a partial JSON object: the
 # competency's own layer wins over its framework's, which wins over the default (scope

@@ -576,3 +576,86 @@ def test_incremental_equals_recompute_and_replay(
     replay(store, batch_size=3, adapter_lookup=dict_adapter)
     assert evidence_snapshot(store) == evidence_before
     assert mastery_snapshot(store) == incremental
+
+
+def _rubric_package() -> dict[str, Any]:
+    """A framework with one CASE 1.0 CFRubric: one criterion on item A, four levels."""
+    from tests.case_packages import item_id, link, make_package, uid
+
+    package = make_package("rub", {"": ["A", "B"]})
+    rubric_id = uid("rub", "rubric")
+    criterion_id = uid("rub", "criterion")
+    package["CFRubrics"] = [
+        {
+            "identifier": rubric_id,
+            "uri": f"https://case.example.org/CFRubrics/{rubric_id}",
+            "title": "Argument essay",
+            "lastChangeDateTime": "2026-01-01T00:00:00+00:00",
+            "CFRubricCriteria": [
+                {
+                    "identifier": criterion_id,
+                    "uri": f"https://case.example.org/CFRubricCriteria/{criterion_id}",
+                    "CFItemURI": link(item_id("rub", "A")),
+                    "rubricId": rubric_id,
+                    "lastChangeDateTime": "2026-01-01T00:00:00+00:00",
+                    "CFRubricCriterionLevels": [
+                        {
+                            "identifier": uid("rub", "level", n),
+                            "uri": f"https://case.example.org/L/{n}",
+                            "quality": quality,
+                            "score": n,
+                            "position": n,
+                            "rubricCriterionId": criterion_id,
+                            "lastChangeDateTime": "2026-01-01T00:00:00+00:00",
+                        }
+                        for n, quality in (
+                            (1, "Beginning"),
+                            (2, "Developing"),
+                            (3, "Proficient"),
+                            (4, "Exemplary"),
+                        )
+                    ],
+                }
+            ],
+        }
+    ]
+    return package
+
+
+def test_a_performance_task_scored_on_a_case_rubric(
+    store: Store, client: FlaskClient, admin: dict[str, str]
+) -> None:
+    from gateway.competencies import import_package
+    from tests.case_packages import item_id, uid
+
+    report = import_package(store, _rubric_package())
+    assert not any("CFRubric" in s.path for s in report.skipped)
+    service.set_layer(store, "default", "", RELAXED, "t")
+    ctx = _ctx(store)
+    align(store, [NewAlignment("https://v.test/q1", item_id("rub", "B"))])
+    _send(store, ctx, "s0", 0.5)  # makes the learner known
+    learner = _learner(store)
+    r = client.post(
+        f"/api/v1/learners/{learner}/evidence",
+        json={
+            "rubric_level": uid("rub", "level", 3),
+            "note": "Claim and evidence clear",
+        },
+        headers=admin,
+    )
+    assert r.status_code == 201, r.json
+    d = _decision(store, item_id("rub", "A"))  # the criterion's item, level 3 of 4
+    assert (d.level, d.score) == ("mastery", 3.0)
+    unknown = client.post(
+        f"/api/v1/learners/{learner}/evidence",
+        json={"rubric_level": "no-such-level"},
+        headers=admin,
+    )
+    assert unknown.status_code == 404
+    assert "No imported CASE rubric" in unknown.json["detail"]
+    both = client.post(
+        f"/api/v1/learners/{learner}/evidence",
+        json={"competency": item_id("rub", "A"), "level": "near", "points": 2},
+        headers=admin,
+    )
+    assert both.status_code == 400 and "exactly one of" in both.json["detail"]

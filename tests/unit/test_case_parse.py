@@ -291,9 +291,12 @@ def test_item_builder_defaults_are_a_valid_item() -> None:
 
 def test_what_is_not_stored_is_listed_as_skipped() -> None:
     package = real_package(SMARTER_BALANCED)
-    package["CFRubrics"] = [{"identifier": uid("rubric")}]
-    skipped = {s.path: s.message for s in parse_package(package).skipped}
-    assert "1 CFRubric(s) not imported" in skipped["$.CFRubrics"]
+    package["CFRubrics"] = [{"identifier": uid("rubric")}, {"title": "no id"}]
+    parsed = parse_package(package)
+    skipped = {s.path: s.message for s in parsed.skipped}
+    assert "$.CFRubrics" not in skipped  # rubrics are kept, for teachers to score on
+    assert [r["identifier"] for r in parsed.rubrics] == [uid("rubric")]
+    assert any(w.path == "$.CFRubrics[1]" for w in parsed.warnings)
     assert "13 CFItemTypes" in skipped["$.CFDefinitions.CFItemTypes"]
 
 

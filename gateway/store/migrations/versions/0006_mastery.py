@@ -1,4 +1,5 @@
-"""Mastery: classes and rosters, configuration, decisions, overrides, audit log, outbox.
+"""Mastery: classes and rosters, CASE rubrics, configuration, decisions, overrides, audit
+log, outbox.
 
 Revision ID: 0006
 Revises: 0005
@@ -58,6 +59,24 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_context_members_learner", "context_members", ["learner_id"])
+    op.create_table(
+        "competency_rubrics",
+        sa.Column("id", sa.String(64), nullable=False),
+        sa.Column("framework_id", sa.String(64), nullable=False),
+        sa.Column("uri", sa.Text(), nullable=True),
+        sa.Column("title", sa.Text(), nullable=True),
+        sa.Column("rubric", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["framework_id"],
+            ["frameworks.id"],
+            name=op.f("fk_competency_rubrics_framework_id_frameworks"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_competency_rubrics")),
+    )
+    op.create_index(
+        "ix_competency_rubrics_framework_id", "competency_rubrics", ["framework_id"]
+    )
     op.create_table(
         "mastery_configs",
         sa.Column("scope", sa.String(16), nullable=False),
@@ -143,6 +162,7 @@ def downgrade() -> None:
         "mastery_overrides",
         "mastery",
         "mastery_configs",
+        "competency_rubrics",
         "context_members",
         "contexts",
     ):
