@@ -576,13 +576,14 @@ def parse_package(data: Any) -> ParsedPackage:
             else:
                 first_parent[assoc.origin_id] = assoc.destination_id
 
+    rubrics = _rubrics(data, parser)
     return ParsedPackage(
         case_version=version,
         document=document,
         items=tuple(items),
         associations=tuple(associations),
         warnings=tuple(parser.warnings),
-        rubrics=_rubrics(data, parser),
+        rubrics=rubrics,
         skipped=_skipped(data),
     )
 
