@@ -55,6 +55,9 @@ from gateway.store.tokens import current_tokens
 from gateway.store.upsert import append, upsert
 
 Key = tuple[str, str]  # (learner id, shared competency id)
+# Evidence is folded in the order (observed, received, id): when the work was done, then when
+# Tessera heard of it (so equal times keep arrival order), then the id (a stable tie-break).
+Order = tuple[datetime, datetime, str]
 TEACHER_SOURCE = "teacher"
 
 NO_EVIDENCE, NOT_YET, PROFICIENT = "no_evidence", "not_yet", "proficient"
@@ -98,14 +101,21 @@ class Fold:
     since: datetime | None  # observed time of the piece that began the current status
     last_received: datetime | None
     count: int = 0
-    last: tuple[datetime, str] | None = None  # (observed_at, id) of the newest piece
+    last: Order | None = None  # where the newest piece folded in sorts
 
     @classmethod
     def from_json(
-        cls, state: Mapping[str, Any], count: int, last: tuple[datetime, str] | None
+        cls,
+        state: Mapping[str, Any],
+        count: int,
+        last_observed: datetime | None,
+        last_id: str | None,
     ) -> Fold:
         """The fold kept in a state column, with the count and newest piece kept beside it."""
         since, received = state["since"], state["r"]
+        last = None
+        if last_observed is not None and last_id is not None:
+            last = (last_observed, datetime.fromisoformat(state["lr"]), last_id)
         return cls(
             state["p"],
             state["t"],
@@ -125,6 +135,7 @@ class Fold:
             "s": self.status,
             "since": None if self.since is None else self.since.isoformat(),
             "r": None if self.last_received is None else self.last_received.isoformat(),
+            "lr": None if self.last is None else self.last[1].isoformat(),
         }
 
 
@@ -141,7 +152,7 @@ def step(config: MasteryConfig, fold: Fold, piece: Piece) -> None:
     )
     fold.tally = tally_step(fold.tally, piece.source, piece.kind, piece.dok)
     fold.count += 1
-    fold.last = (piece.observed_at, piece.id)
+    fold.last = (piece.observed_at, piece.received_at, piece.id)
     if fold.last_received is None or piece.received_at > fold.last_received:
         fold.last_received = piece.received_at
     status = _status(config, fold)
@@ -239,12 +250,9 @@ def fold_all(config: MasteryConfig, pieces: Iterable[Piece]) -> Fold:
 
 def restore(row: Any) -> Fold:
     """The fold kept with a stored decision."""
-    last = (
-        (row.last_observed_at, row.last_evidence_id)
-        if row.last_evidence_id is not None
-        else None
+    return Fold.from_json(
+        row.state, row.evidence_count, row.last_observed_at, row.last_evidence_id
     )
-    return Fold.from_json(row.state, row.evidence_count, last)
 
 
 # --- The store side. ------------------------------------------------------------------------
@@ -257,8 +265,8 @@ def _chunks(keys: Sequence[Key]) -> Iterator[Sequence[Key]]:
         yield keys[at : at + _CHUNK]
 
 
-def _order(piece: Piece) -> tuple[datetime, str]:
-    return (piece.observed_at, piece.id)
+def _order(piece: Piece) -> Order:
+    return (piece.observed_at, piece.received_at, piece.id)
 
 
 def _lock(conn: Connection, keys: Sequence[Key]) -> None:
@@ -328,6 +336,13 @@ def _fold_rows(conn: Connection, keys: Sequence[Key]) -> dict[Key, _Stored]:
     return out
 
 
+def _stored_last(stored: _Stored) -> Order:
+    """Where the newest piece folded into a stored decision sorts."""
+    assert stored.last_observed_at is not None and stored.last_evidence_id is not None  # noqa: S101
+    received = datetime.fromisoformat(stored.state["lr"])
+    return (stored.last_observed_at, received, stored.last_evidence_id)
+
+
 def _sqlite_time(value: str) -> datetime:
     return datetime.fromisoformat(value + "+00:00")  # stored in UTC, without an offset
 
@@ -357,7 +372,7 @@ def _evidence_of(conn: Connection, keys: Sequence[Key]) -> dict[Key, list[Piece]
     for chunk in _chunks(keys):
         rows = conn.execute(
             _with_keys(select(*_PIECE_COLUMNS), evidence, chunk).order_by(
-                evidence.c.observed_at, evidence.c.id
+                evidence.c.observed_at, evidence.c.received_at, evidence.c.id
             )
         ).mappings()
         for row in rows:
@@ -456,7 +471,7 @@ def on_evidence(
             fold = start(config)
         elif stored.config_version != config.version or (
             stored.last_evidence_id is not None
-            and _order(pieces[0]) <= (stored.last_observed_at, stored.last_evidence_id)
+            and _order(pieces[0]) <= _stored_last(stored)
         ):
             redo.add(key)  # another configuration, or a late arrival: fold it all again
             continue
@@ -534,7 +549,7 @@ def _row(
         "status_since": decision.status_since,
         "evidence_count": fold.count,
         "last_observed_at": None if fold.last is None else fold.last[0],
-        "last_evidence_id": None if fold.last is None else fold.last[1],
+        "last_evidence_id": None if fold.last is None else fold.last[2],
         "state": fold.to_json(config.scale.top_points),
         "policy": config.policy.label(),
         "rules": decision.held_back,
@@ -585,7 +600,8 @@ class RecomputeResult:
 
 _ALL_EVIDENCE = (
     "SELECT id, learner_id, shared_id, observed_at, received_at, score, weight, kind, dok,"
-    " vendor_id FROM evidence{where} ORDER BY learner_id, shared_id, observed_at, id"
+    " vendor_id FROM evidence{where} ORDER BY learner_id, shared_id, observed_at,"
+    " received_at, id"
 )
 
 
