@@ -27,11 +27,9 @@ def _sqlite_datetime(value: datetime | None) -> str | None:
     # The storage format of SQLAlchemy's SQLite DATETIME, in UTC (as UTCDateTime stores it).
     if value is None:
         return None
-    v = value.astimezone(UTC)
-    return (
-        f"{v.year:04d}-{v.month:02d}-{v.day:02d} "
-        f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
-    )
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
 def _pg_datetime(value: datetime | None) -> datetime | None:
