@@ -595,7 +595,7 @@ def keys_list(as_json: bool) -> None:
         for k in list_keys(_store())
     ]
     text = "\n".join(
-        f"{r['purpose']:12} {r['alg']:6} {r['kid']}  {'retired' if r['retired_at'] else 'active'}"
+        f"{r['purpose']:15} {r['alg']:6} {r['kid']}  {'retired' if r['retired_at'] else 'active'}"
         for r in rows
     )
     _emit(as_json, rows, text or "No keys yet; run `tessera init`.")
