@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.errors import InvalidPayload
-from gateway.records.model import bit_is_set, decode_bitstring
+from gateway.records.model import bit_is_set
 from gateway.records.proofs import (
     ProofCheck,
     decode_vc_jwt,
@@ -201,15 +201,3 @@ def verify_credential(
             if isinstance(member, Mapping | str)
         )
     return Report(doc, proof_format, checks, embedded)
-
-
-def decode_status_list(document: Mapping[str, Any]) -> bytes:
-    """The bits of a BitstringStatusListCredential; :class:`InvalidPayload` if malformed."""
-    subject = document.get("credentialSubject")
-    encoded = subject.get("encodedList") if isinstance(subject, dict) else None
-    try:
-        return decode_bitstring(str(encoded))
-    except (ValueError, OSError) as exc:
-        raise InvalidPayload(
-            f"The status list's encodedList is malformed: {exc}."
-        ) from None
