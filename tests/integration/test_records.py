@@ -14,7 +14,7 @@ import jwt
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from gateway.api.tokens import create_admin_token
 from gateway.cli import cli
@@ -23,7 +23,7 @@ from gateway.records import service
 from gateway.records.model import bit_is_set
 from gateway.settings import Settings
 from gateway.store import Store
-from gateway.store.tables import issued_credentials
+from gateway.store.tables import issued_credentials, mastery_configs, utcnow
 from tests.helpers import make_settings, settings_env
 from tests.records_helpers import (
     BASE_URL,
@@ -449,3 +449,32 @@ def test_the_command_line_prints_transcripts_and_revokes(
     assert done.exit_code == 0 and "Revoked" in done.output
     again = run("credentials", "revoke", badge, "--reason", "twice")
     assert again.exit_code == 1 and "revoked already" in again.output
+
+
+def test_the_scale_comes_from_the_mastery_configuration(
+    store: Store, config: service.RecordsConfig, seeded: Seeded
+) -> None:
+    scale = [
+        {"code": "none", "label": "Not started", "points": 0},
+        {"code": "mastery", "label": "Secure", "points": 1, "mastery": True},
+        {"code": "exceeds", "label": "Beyond", "points": 2},
+    ]
+    with store.write() as conn:
+        conn.execute(
+            insert(mastery_configs).values(
+                scope="framework",
+                target=seeded.framework_id,
+                config={"scale": scale},
+                version=1,
+                updated_at=utcnow(),
+            )
+        )
+    issued = _issue(store, config, seeded, "OA.2")
+    achievement = issued.document["credentialSubject"]["achievement"]
+    assert achievement["resultDescription"][0]["allowedValue"] == [
+        "Not started",
+        "Secure",
+        "Beyond",
+    ]
+    assert achievement["resultDescription"][0]["requiredValue"] == "Secure"
+    assert issued.document["credentialSubject"]["result"][0]["value"] == "Beyond"

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from openbadgeslib.ob3.did import multikey_from_pem
 from openbadgeslib.ob3.status import decode_encoded_list, set_indices
 
-from gateway.errors import InvalidPayload
+from gateway.errors import ConfigError, InvalidPayload
 from gateway.records import model, proofs
 from gateway.records.jsonld import UndefinedTerm, UnknownContext, canonicalize
 from gateway.records.verify import verify_credential
+from gateway.settings import load_settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "credentials"
 URLS = model.RecordUrls("https://records.example.edu")
@@ -332,3 +333,17 @@ def test_the_report_checks_issuer_signature_status_and_validity() -> None:
             {"type": ["Thing"]}, issuer_id=URLS.did, keys=keys, status=lambda _u: None,
             now=NOW,
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "variable"),
+    [
+        ("issuer_url", "ftp://school.example", "TESSERA_ISSUER_URL"),
+        ("issuer_image", "logo.png", "TESSERA_ISSUER_IMAGE"),
+        ("issuer_email", "registrar", "TESSERA_ISSUER_EMAIL"),
+    ],
+)
+def test_issuer_settings_are_checked(name: str, value: str, variable: str) -> None:
+    with pytest.raises(ConfigError, match=variable):
+        load_settings({}, {name: value})
+    assert getattr(load_settings({}, {name: ""}), name) == ""
