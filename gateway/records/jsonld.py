@@ -27,8 +27,9 @@ OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 CLR_V2P0 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+# In DID documents only (plain JSON to Tessera; never canonicalized here).
 DID_V1 = "https://www.w3.org/ns/did/v1"
-JWS_2020 = "https://w3id.org/security/suites/jws-2020/v1"
+JWK_V1 = "https://w3id.org/security/jwk/v1"
 
 # URL -> file in gateway/records/contexts (provenance in SOURCES.md there).
 BUNDLED_CONTEXTS: Mapping[str, str] = {

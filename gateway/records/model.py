@@ -19,7 +19,14 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from gateway.ids import uuid5
-from gateway.records.jsonld import CLR_V2P0, CREDENTIALS_V2, OB_V3P0
+from gateway.records.jsonld import (
+    CLR_V2P0,
+    CREDENTIALS_V2,
+    DID_V1,
+    JWK_V1,
+    MULTIKEY_V1,
+    OB_V3P0,
+)
 from gateway.records.timefmt import xsd_datetime
 
 RECORDS_NS = uuid.UUID("0b8f3f55-6f43-5d9e-9a51-7f2c4f0d2f3e")
@@ -219,7 +226,11 @@ class EvidenceSummary:
                 f" observed from {self.first_at.date().isoformat()} "
                 f"to {self.last_at.date().isoformat()}"
             )
-        sources = f" from {self.sources} source{'s' * (self.sources != 1)}"
+        sources = (
+            f" from {self.sources} source{'s' * (self.sources != 1)}"
+            if self.sources
+            else ""
+        )
         pieces = f"{self.count} piece{'s' * (self.count != 1)} of evidence"
         return (
             f"{pieces} ({kinds}){sources}{when}, decided by the {self.policy} policy."
@@ -588,11 +599,7 @@ def did_document(
     ]
     ids = [m["id"] for m in methods]
     return {
-        "@context": [
-            "https://www.w3.org/ns/did/v1",
-            "https://w3id.org/security/multikey/v1",
-            "https://w3id.org/security/jwk/v1",
-        ],
+        "@context": [DID_V1, MULTIKEY_V1, JWK_V1],
         "id": did,
         "verificationMethod": methods,
         "assertionMethod": ids,
