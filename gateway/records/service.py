@@ -854,18 +854,64 @@ def achievement_document(
 
 
 def check_credential(
-    store: Store, config: RecordsConfig, credential: dict[str, Any] | str
+    store: Store,
+    config: RecordsConfig,
+    credential: dict[str, Any] | str,
+    *,
+    pasted: bool = False,
 ) -> verify.Report:
-    """Verify a credential against this Tessera's published keys and status lists."""
+    """Verify a credential against this Tessera's published keys and status lists.
+
+    A ``pasted`` credential (from anyone, on the public page) is first compared with what was
+    stored under its id: only an identical one has its proofs computed, so hostile JSON-LD
+    never reaches the canonicalizer (whose cost can grow factorially with blank nodes).
+    """
     with store.read() as conn:
-        keys = issuer_keys(conn, config)
+        now = utcnow()
+
+        def status(url: str) -> bytes | None:
+            return status_bits(conn, config, url)
+
+        reason = _differs_from_issued(conn, config, credential) if pasted else None
+        if reason is not None:
+            return verify.unchecked_report(
+                credential, reason, issuer_id=config.issuer.id, status=status, now=now
+            )
         return verify.verify_credential(
             credential,
             issuer_id=config.issuer.id,
-            keys=keys,
-            status=lambda url: status_bits(conn, config, url),
-            now=utcnow(),
+            keys=issuer_keys(conn, config),
+            status=status,
+            now=now,
         )
+
+
+def _differs_from_issued(
+    conn: Connection, config: RecordsConfig, credential: dict[str, Any] | str
+) -> str | None:
+    """Why a pasted credential is not the one stored under its id; None when it is."""
+    if isinstance(credential, str):
+        claimed, _ = proofs.decode_vc_jwt(credential.strip(), lambda _kid: None)
+    else:
+        claimed = credential
+    reference = claimed.get("id")
+    prefix = config.urls.credential("")
+    if not isinstance(reference, str) or not reference.startswith(prefix):
+        return "Its id is not the URL of a credential this Tessera issued."
+    stored = load_credential(conn, reference[len(prefix) :])
+    if stored is None:
+        return f"Tessera has issued no credential {reference}."
+    same = (
+        stored.jwt == credential.strip()
+        if isinstance(credential, str)
+        else stored.document == credential
+    )
+    if same:
+        return None
+    return (
+        f"This is not the credential Tessera issued as {reference}: its content was "
+        "changed after it was signed."
+    )
 
 
 def credential_id_from(config: RecordsConfig, reference: str) -> str:

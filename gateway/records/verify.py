@@ -179,15 +179,6 @@ def verify_credential(
         proof_format = "Data Integrity (eddsa-rdfc-2022)"
     else:
         raise InvalidPayload("A credential is a JSON object or a compact JWS string.")
-    types = doc.get("type")
-    if not isinstance(types, list) or "VerifiableCredential" not in types:
-        raise InvalidPayload("This is not a Verifiable Credential: its type lacks it.")
-    checks = (
-        _issuer_check(doc, issuer_id),
-        _signature_check(proof),
-        _status_check(doc, status),
-        _validity_check(doc, now),
-    )
     embedded: tuple[Report, ...] = ()
     subject = doc.get("credentialSubject")
     if isinstance(subject, dict) and isinstance(
@@ -200,4 +191,49 @@ def verify_credential(
             for member in subject["verifiableCredential"]
             if isinstance(member, Mapping | str)
         )
+    return _report(doc, proof, proof_format, issuer_id, status, now, embedded)
+
+
+def unchecked_report(
+    credential: Mapping[str, Any] | str,
+    reason: str,
+    *,
+    issuer_id: str,
+    status: StatusLookup,
+    now: datetime,
+) -> Report:
+    """The report on a credential whose proof is not even computed, for ``reason``.
+
+    Used for pasted credentials that differ from what this issuer stored under their id:
+    they cannot verify, and canonicalizing untrusted JSON-LD costs more than it tells.
+    """
+    if isinstance(credential, str):
+        doc, _ = decode_vc_jwt(credential.strip(), lambda _kid: None)
+        proof_format = "VC-JWT (RS256)"
+    else:
+        doc = dict(credential)
+        proof_format = "Data Integrity (eddsa-rdfc-2022)"
+    return _report(
+        doc, ProofCheck(False, reason), proof_format, issuer_id, status, now, ()
+    )
+
+
+def _report(
+    doc: dict[str, Any],
+    proof: ProofCheck,
+    proof_format: str,
+    issuer_id: str,
+    status: StatusLookup,
+    now: datetime,
+    embedded: tuple[Report, ...],
+) -> Report:
+    types = doc.get("type")
+    if not isinstance(types, list) or "VerifiableCredential" not in types:
+        raise InvalidPayload("This is not a Verifiable Credential: its type lacks it.")
+    checks = (
+        _issuer_check(doc, issuer_id),
+        _signature_check(proof),
+        _status_check(doc, status),
+        _validity_check(doc, now),
+    )
     return Report(doc, proof_format, checks, embedded)

@@ -19,7 +19,7 @@ bp = Blueprint("records", __name__, template_folder="templates")
 
 JSON_LD = "application/ld+json"
 VC_JWT = "application/vc+jwt"  # VC-JOSE-COSE section 3.1.1
-_MAX_PASTE = 1024 * 1024
+_MAX_PASTE = 256 * 1024
 
 
 def _config() -> service.RecordsConfig:
@@ -138,7 +138,7 @@ def verify_credential() -> Response:
     store = tessera().store
     reference = request.args.get("credential", "")
     if request.method == "POST":
-        report = service.check_credential(store, config, _pasted())
+        report = service.check_credential(store, config, _pasted(), pasted=True)
         url = str(report.credential.get("id", ""))
     elif reference:
         found = service.get_credential(

@@ -369,7 +369,13 @@ def test_the_verification_page_checks_urls_and_pasted_credentials(
     refused = client.post("/verify", json=foreign, headers=as_json).json
     assert refused is not None and refused["verified"] is False
     (signature,) = [c for c in refused["checks"] if c["name"] == "signature"]
-    assert "never fetched" in signature["detail"]
+    assert "changed after it was signed" in signature["detail"]
+    unknown = client.post(
+        "/verify",
+        json={**issued.document, "id": f"{BASE_URL}/credentials/x"},
+        headers=as_json,
+    ).json
+    assert unknown is not None and unknown["verified"] is False
     assert client.get("/verify").status_code == 200
 
 

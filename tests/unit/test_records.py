@@ -347,3 +347,18 @@ def test_issuer_settings_are_checked(name: str, value: str, variable: str) -> No
     with pytest.raises(ConfigError, match=variable):
         load_settings({}, {name: value})
     assert getattr(load_settings({}, {name: ""}), name) == ""
+
+
+def test_a_credential_naming_an_unknown_context_does_not_verify() -> None:
+    key = ed25519.Ed25519PrivateKey.generate()
+    signed = _signed(key)
+    signed["@context"] = [*signed["@context"], "https://evil.example/context.jsonld"]
+    report = verify_credential(
+        signed,
+        issuer_id=URLS.did,
+        keys={URLS.method("k1"): key.public_key()},
+        status=lambda _url: bytes(16),
+        now=NOW,
+    )
+    (signature,) = [c for c in report.checks if c.name == "signature"]
+    assert signature.ok is False and "never fetched" in signature.detail
