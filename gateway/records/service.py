@@ -18,6 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import Connection, func, insert, select, update
 
 from gateway.errors import Conflict, InvalidPayload, NotFound, StoreError
@@ -149,8 +150,7 @@ def issuer_keys(conn: Connection, config: RecordsConfig) -> dict[str, Any]:
             raw
         )
     for key in published_keys(conn, JWT_PURPOSE):
-        public = _private(key).public_key()
-        out[config.urls.method(key.kid)] = public
+        out[config.urls.method(key.kid)] = RSAAlgorithm.from_jwk(key.public_jwk)
     return out
 
 
