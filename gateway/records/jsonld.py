@@ -20,7 +20,7 @@ from typing import Any
 
 from pyld import jsonld  # type: ignore[import-untyped]
 
-from gateway.errors import InvalidPayload
+from gateway.errors import InvalidPayload, UndefinedTerm, UnknownContext
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3P0 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -39,20 +39,6 @@ BUNDLED_CONTEXTS: Mapping[str, str] = {
     CLR_V2P0: "clr-v2p0-context-2.0.1.json",
     MULTIKEY_V1: "multikey-v1.jsonld",
 }
-
-
-class UnknownContext(InvalidPayload):
-    """A document names a remote context that is not bundled; it is refused, not fetched."""
-
-    slug = "unknown-context"
-    title = "Unknown JSON-LD context"
-
-
-class UndefinedTerm(InvalidPayload):
-    """A document uses a property or type its contexts do not define (it would go unsigned)."""
-
-    slug = "undefined-term"
-    title = "Undefined JSON-LD term"
 
 
 @functools.cache

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from openbadgeslib.ob3.did import multikey_from_pem
 from openbadgeslib.ob3.status import decode_encoded_list, set_indices
 
-from gateway.errors import ConfigError, InvalidPayload
+from gateway.errors import ConfigError, InvalidPayload, UndefinedTerm, UnknownContext
 from gateway.records import model, proofs
-from gateway.records.jsonld import UndefinedTerm, UnknownContext, canonicalize
+from gateway.records.jsonld import canonicalize
 from gateway.records.verify import verify_credential
 from gateway.settings import load_settings
 
