@@ -3,6 +3,9 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The independent Node verifier of issued credentials (tests only), installed from its lock file.
+NODE_VERIFIER := tests/verifiers/node
+NODE_MODULES := $(NODE_VERIFIER)/node_modules/.package-lock.json
 
 .PHONY: run test lint format bench clean
 
@@ -22,8 +25,11 @@ run: $(VENV)/.installed-run
 	$(BIN)/tessera init
 	exec $(BIN)/tessera run
 
+$(NODE_MODULES): $(NODE_VERIFIER)/package-lock.json
+	cd $(NODE_VERIFIER) && npm ci --no-audit --no-fund
+
 ## make test: set up, lint, type-check and run the whole test suite
-test: lint
+test: lint $(NODE_MODULES)
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test
@@ -39,4 +45,4 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(NODE_VERIFIER)/node_modules

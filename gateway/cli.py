@@ -47,6 +47,12 @@ from gateway.intake.service import (
     unaligned_inbox,
 )
 from gateway.keys import PURPOSE_ALGS, ensure_keys, list_keys, rotate_key
+from gateway.records.service import (
+    RecordsConfig,
+    issue_transcript,
+    list_credentials,
+    revoke_credential,
+)
 from gateway.settings import Settings
 from gateway.store import MigrationResult, Store
 from gateway.vendors import (
@@ -595,7 +601,7 @@ def keys_list(as_json: bool) -> None:
         for k in list_keys(_store())
     ]
     text = "\n".join(
-        f"{r['purpose']:12} {r['alg']:6} {r['kid']}  {'retired' if r['retired_at'] else 'active'}"
+        f"{r['purpose']:15} {r['alg']:6} {r['kid']}  {'retired' if r['retired_at'] else 'active'}"
         for r in rows
     )
     _emit(as_json, rows, text or "No keys yet; run `tessera init`.")
@@ -617,6 +623,71 @@ def keys_rotate(purpose: str, as_json: bool) -> None:
         as_json,
         {"kid": key.kid, "purpose": key.purpose, "alg": key.alg},
         f"New {purpose} key {key.kid} ({key.alg}); the previous one stays in the JWKS.",
+    )
+
+
+@cli.group("credentials")
+def credentials_group() -> None:
+    """Learner records: Open Badges 3.0 credentials and CLR 2.0 transcripts."""
+
+
+def _records_config() -> RecordsConfig:
+    return RecordsConfig.from_settings(_settings())
+
+
+@credentials_group.command("transcript")
+@click.argument("learner_id")
+@click.option("--framework", help="Only this CASE framework (CFDocument identifier).")
+@click.option("--context", help="For this class (context id).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonld", "jwt"]),
+    default="jsonld",
+    show_default=True,
+)
+@_friendly_errors
+def credentials_transcript(
+    learner_id: str, framework: str | None, context: str | None, fmt: str
+) -> None:
+    """Issue (once per content) and print a learner's signed CLR 2.0 transcript."""
+    issued = issue_transcript(
+        _store(),
+        _records_config(),
+        learner_id,
+        framework_id=framework,
+        context_id=context,
+    )
+    click.echo(issued.jwt if fmt == "jwt" else json.dumps(issued.document, indent=2))
+
+
+@credentials_group.command("list")
+@click.argument("learner_id")
+@json_option
+@_friendly_errors
+def credentials_list(learner_id: str, as_json: bool) -> None:
+    """Credentials issued to a learner, newest first."""
+    rows = [c.to_json() for c in list_credentials(_store(), learner_id)]
+    text = "\n".join(
+        f"{r['kind']:11} {r['id']}  {r['level'] or '':8} "
+        f"{'revoked' if r['revoked_at'] else 'active'}  {r['name']}"
+        for r in rows
+    )
+    _emit(as_json, rows, text or "No credentials issued to this learner.")
+
+
+@credentials_group.command("revoke")
+@click.argument("credential_id")
+@click.option("--reason", required=True, help="Why (kept for the audit trail).")
+@json_option
+@_friendly_errors
+def credentials_revoke(credential_id: str, reason: str, as_json: bool) -> None:
+    """Revoke a credential: its status-list bit flips, and CLRs embedding it are revoked."""
+    revoked = revoke_credential(_store(), _records_config(), credential_id, reason)
+    _emit(
+        as_json,
+        revoked.to_json(),
+        f"Revoked {revoked.url}; verifiers see it within a minute (status list max-age).",
     )
 
 

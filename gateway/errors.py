@@ -7,6 +7,8 @@
     ├── StoreError                    503  the database is unreachable or not ready
     │   └── SchemaTooNew              503  the database was migrated by a newer Tessera
     ├── InvalidPayload                400  the request is malformed or breaks a rule
+    │   ├── UnknownContext            400  a JSON-LD context that is not bundled (never fetched)
+    │   └── UndefinedTerm             400  a JSON-LD term no context defines (it would go unsigned)
     ├── Unauthorized                  401  no credentials, or wrong ones
     ├── Forbidden                     403  authenticated, but not allowed
     ├── NotFound                      404
@@ -95,6 +97,20 @@ class InvalidPayload(TesseraError):
     status = 400
     slug = "invalid-payload"
     title = "Invalid request"
+
+
+class UnknownContext(InvalidPayload):
+    """A document names a remote JSON-LD context that is not bundled; refused, not fetched."""
+
+    slug = "unknown-context"
+    title = "Unknown JSON-LD context"
+
+
+class UndefinedTerm(InvalidPayload):
+    """A document uses a property or type its JSON-LD contexts do not define."""
+
+    slug = "undefined-term"
+    title = "Undefined JSON-LD term"
 
 
 class Unauthorized(TesseraError):

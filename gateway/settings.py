@@ -123,6 +123,33 @@ class Settings:
         },
     )
 
+    issuer_name: str = field(
+        default="Tessera",
+        metadata={
+            "doc": "Name of the issuer of learner records (Open Badges 3.0 / CLR 2.0 "
+            "Profile), usually the school or district."
+        },
+    )
+    issuer_url: str = field(
+        default="",
+        metadata={
+            "doc": "Web page of the issuer, shown in every credential. Default: "
+            "`TESSERA_BASE_URL`."
+        },
+    )
+    issuer_email: str = field(
+        default="",
+        metadata={
+            "doc": "Contact address of the issuer, shown in every credential (empty: none)."
+        },
+    )
+    issuer_image: str = field(
+        default="",
+        metadata={
+            "doc": "URL of the issuer's logo, shown in every credential (empty: none)."
+        },
+    )
+
     @property
     def is_sqlite(self) -> bool:
         """Whether the store is an embedded SQLite database."""
@@ -190,6 +217,11 @@ def _finish(settings: Settings) -> Settings:
         instance_path=instance,
         database_url=_normalize_database_url(database_url),
         base_url=_validate_base_url(settings.base_url),
+        issuer_url=_validate_optional_url("TESSERA_ISSUER_URL", settings.issuer_url),
+        issuer_image=_validate_optional_url(
+            "TESSERA_ISSUER_IMAGE", settings.issuer_image
+        ),
+        issuer_email=_validate_email(settings.issuer_email),
     )
 
 
@@ -326,6 +358,30 @@ def _validate_base_url(raw: str) -> str:
             f"such as https://tessera.example.edu; got {raw!r}."
         )
     return raw.rstrip("/")
+
+
+def _validate_optional_url(variable: str, raw: str) -> str:
+    if not raw:
+        return raw
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"{variable} must be an absolute http(s) URL, such as "
+            f"https://school.example.edu; got {raw!r}."
+        )
+    return raw
+
+
+def _validate_email(raw: str) -> str:
+    local, at, domain = raw.partition("@")
+    if raw and (
+        not at or not local or "." not in domain or any(c.isspace() for c in raw)
+    ):
+        raise ConfigError(
+            f"TESSERA_ISSUER_EMAIL must be an email address such as "
+            f"registrar@school.example.edu, or empty; got {raw!r}."
+        )
+    return raw
 
 
 def _accepted_names() -> str:

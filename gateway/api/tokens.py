@@ -10,8 +10,8 @@ Scopes:
 ``admin``
     everything under ``/api/v1``.
 ``records``
-    reserved for registrars who will read learner records; it opens only the operations that
-    declare ``scope="records"``.
+    for registrars: it opens only the operations that declare ``scope="records"`` (a
+    learner's CLR transcript and credential list, see :mod:`gateway.records.api`).
 """
 
 from __future__ import annotations

@@ -20,7 +20,10 @@ from sqlalchemy import Connection, insert, select, update
 from gateway.store import Store
 from gateway.store.tables import signing_keys, utcnow
 
-PURPOSE_ALGS = {"lti": "RS256", "credentials": "EdDSA"}
+# lti: LTI messages and service tokens. credentials: Data Integrity proofs (eddsa-rdfc-2022)
+# of issued learner records. credentials-jwt: the same records as VC-JWT (RS256, the algorithm
+# every Open Badges 3.0 verifier must support).
+PURPOSE_ALGS = {"lti": "RS256", "credentials": "EdDSA", "credentials-jwt": "RS256"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,7 @@ def ensure_keys(store: Store) -> list[SigningKey]:
     created = []
     with store.write() as conn:
         for purpose in PURPOSE_ALGS:
-            if _active(conn, purpose) is None:
+            if current_key(conn, purpose) is None:
                 created.append(_insert(conn, purpose))
     return created
 
@@ -93,7 +96,7 @@ def rotate_key(store: Store, purpose: str) -> SigningKey:
 def active_key(store: Store, purpose: str) -> SigningKey | None:
     """The key that signs for ``purpose`` now, if any."""
     with store.read() as conn:
-        return _active(conn, purpose)
+        return current_key(conn, purpose)
 
 
 def public_jwks(store: Store) -> dict[str, Any]:
@@ -116,7 +119,8 @@ def list_keys(store: Store) -> list[SigningKey]:
     return [SigningKey(**r._mapping) for r in rows]
 
 
-def _active(conn: Connection, purpose: str) -> SigningKey | None:
+def current_key(conn: Connection, purpose: str) -> SigningKey | None:
+    """The key that signs for ``purpose`` now, in the caller's transaction."""
     row = conn.execute(
         select(signing_keys)
         .where(signing_keys.c.purpose == purpose)
@@ -125,6 +129,16 @@ def _active(conn: Connection, purpose: str) -> SigningKey | None:
         .limit(1)
     ).first()
     return SigningKey(**row._mapping) if row is not None else None
+
+
+def published_keys(conn: Connection, purpose: str) -> list[SigningKey]:
+    """Every key of ``purpose``, active and retired, oldest first."""
+    rows = conn.execute(
+        select(signing_keys)
+        .where(signing_keys.c.purpose == purpose)
+        .order_by(signing_keys.c.created_at, signing_keys.c.kid)
+    ).all()
+    return [SigningKey(**r._mapping) for r in rows]
 
 
 def _insert(conn: Connection, purpose: str) -> SigningKey:

@@ -656,3 +656,55 @@ outbox = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 Index("ix_outbox_subject", outbox.c.subject, outbox.c.seq)
+
+# --- Learner records: Open Badges 3.0 and CLR 2.0 credentials. Owned by gateway.records. -----
+# One row per issued credential, with the signed documents exactly as issued (re-serialising
+# would break their proofs). The id is derived from what the credential claims, so issuing the
+# same thing twice is a no-op; it is the last segment of the credential's URL.
+issued_credentials = Table(
+    "issued_credentials",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(16), nullable=False),  # achievement | clr
+    Column("learner_id", String(36), nullable=False),
+    Column("shared_id", String(64), nullable=True),  # achievement: the competency
+    Column("level", String(32), nullable=True),  # achievement: the level code claimed
+    Column(
+        "scope", String(120), nullable=True
+    ),  # clr: all | framework:<id> | context:<id>
+    Column("members", JSON, nullable=True),  # clr: ids of the embedded credentials
+    Column(
+        "document", Text, nullable=False
+    ),  # signed JSON-LD (eddsa-rdfc-2022), JSON text
+    Column("jwt", Text, nullable=False),  # the same credential as a VC-JWT (RS256)
+    Column("status_list", Integer, nullable=False),
+    Column("status_index", Integer, nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Column("revoked_reason", Text, nullable=True),
+)
+Index(
+    "ix_issued_credentials_learner",
+    issued_credentials.c.learner_id,
+    issued_credentials.c.shared_id,
+)
+Index(
+    "uq_issued_credentials_status",
+    issued_credentials.c.status_list,
+    issued_credentials.c.status_index,
+    unique=True,
+)
+
+# Bitstring Status Lists (revocation): the bits, the next free index, and the signed
+# BitstringStatusListCredential served at /status/<id>, re-signed whenever a bit flips.
+status_lists = Table(
+    "status_lists",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("purpose", String(16), nullable=False),  # revocation
+    Column("size", Integer, nullable=False),  # bits
+    Column("next_index", Integer, nullable=False),
+    Column("bits", LargeBinary, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -31,7 +31,11 @@ def test_init_on_a_fresh_machine_makes_folder_database_and_keys(tmp_path: Path) 
     assert isinstance(first, dict)
     assert Path(first["instance_path"]).is_dir()
     assert first["revision_before"] is None and first["revision"] == expected_revision()
-    assert {k["purpose"] for k in first["keys_created"]} == {"lti", "credentials"}
+    assert {k["purpose"] for k in first["keys_created"]} == {
+        "lti",
+        "credentials",
+        "credentials-jwt",
+    }
     again = _json(_run(settings, "init", "--json"))
     assert isinstance(again, dict) and again["keys_created"] == []
 

@@ -212,7 +212,9 @@ def test_jwks_publishes_public_keys_only(client: FlaskClient, store: Store) -> N
 
     ensure_keys(store)
     first = client.get("/.well-known/jwks.json").json
-    assert first is not None and len(first["keys"]) == 2
+    assert (
+        first is not None and len(first["keys"]) == 3
+    )  # lti, credentials, credentials-jwt
     assert all("d" not in k for k in first["keys"])
     new = rotate_key(store, "lti")
     keys = client.get("/.well-known/jwks.json").json["keys"]  # type: ignore[index]
