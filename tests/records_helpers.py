@@ -18,14 +18,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
-from sqlalchemy import delete, insert
+from sqlalchemy import insert, select
 
 from gateway.competencies import import_package
 from gateway.intake.identity import resolve_learners
 from gateway.intake.model import LearnerRef
+from gateway.mastery import service
 from gateway.records.jsonld import CLR_V2P0, MULTIKEY_V1, bundled_context
 from gateway.store import Store
-from gateway.store.tables import evidence, mastery, observations, raw_records, utcnow
+from gateway.store.tables import evidence, mastery, observations, raw_records
 from tests.case_packages import item_id, make_association, make_package
 
 BASE_URL = "https://records.example.edu"
@@ -82,40 +83,40 @@ def set_mastery(
     shared_id: str,
     level: str,
     *,
-    status: str = "proficient",
     since: datetime | None = None,
 ) -> None:
-    """Write the mastery row the engine would keep for (learner, competency)."""
-    now = utcnow()
-    points = {"none": 0, "below": 1, "near": 2, "mastery": 3, "exceeds": 4}[level]
-    row = {
-        "learner_id": learner_id,
-        "shared_id": shared_id,
-        "level": level,
-        "points": float(points),
-        "computed_level": level,
-        "score": float(points),
-        "estimate": None,
-        "status": status,
-        "status_since": since or datetime(2026, 11, 2, 15, 30, tzinfo=UTC),
-        "evidence_count": 3,
-        "last_observed_at": now,
-        "last_evidence_id": None,
-        "state": {},
-        "policy": "decaying_average",
-        "rules": [],
-        "override_id": None,
-        "override_stale": False,
-        "config_version": "1",
-        "updated_at": now,
-    }
-    with store.write() as conn:
-        conn.execute(
-            delete(mastery)
+    """Give the learner ``level`` on a competency through the mastery engine itself.
+
+    The first time, a teacher scores a performance task at that level (the rules are
+    relaxed so that one piece decides: these tests are about credentials, not evidence
+    rules); after that, a teacher overrides the level, as a teacher would.
+    """
+    with store.read() as conn:
+        decided = conn.execute(
+            select(mastery.c.level)
             .where(mastery.c.learner_id == learner_id)
             .where(mastery.c.shared_id == shared_id)
-        )
-        conn.execute(insert(mastery).values(**row))
+        ).first()
+    if decided is not None:
+        service.override(store, learner_id, shared_id, level, "re-assessed", "tests")
+        return
+    service.set_layer(
+        store,
+        "default",
+        "",
+        {"rules": {"min_evidence": 1, "min_sources": 1}},
+        "records tests",
+    )
+    service.add_teacher_evidence(
+        store,
+        learner_id,
+        service.TeacherEvidence(
+            shared_id,
+            "records tests",
+            level=level,
+            observed_at=since or datetime(2026, 11, 2, 15, 30, tzinfo=UTC),
+        ),
+    )
 
 
 def add_evidence(

@@ -204,7 +204,7 @@ class EvidenceSummary:
         """One paragraph a registrar can read."""
         if self.count == 0:
             return f"Decided without scored evidence (policy {self.policy})."
-        kinds = ", ".join(f"{n} {kind}" for kind, n in self.kinds)
+        kinds = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in self.kinds)
         when = ""
         if self.first_at and self.last_at:
             when = (

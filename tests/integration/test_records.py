@@ -14,16 +14,17 @@ import jwt
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from gateway.api.tokens import create_admin_token
 from gateway.cli import cli
 from gateway.keys import ensure_keys, rotate_key
+from gateway.mastery.service import set_layer
 from gateway.records import service
 from gateway.records.model import bit_is_set
 from gateway.settings import Settings
 from gateway.store import Store
-from gateway.store.tables import issued_credentials, mastery_configs, utcnow
+from gateway.store.tables import issued_credentials
 from tests.helpers import make_settings, settings_env
 from tests.records_helpers import (
     BASE_URL,
@@ -57,7 +58,7 @@ def seeded(store: Store) -> Seeded:
     found = seed(store)
     for code, level in (("OA.1", "mastery"), ("OA.2", "exceeds"), ("OA.3", "mastery")):
         set_mastery(store, found.learner_id, found.shared(code), level)
-    set_mastery(store, found.learner_id, found.shared("OA.4"), "near", status="not_yet")
+    set_mastery(store, found.learner_id, found.shared("OA.4"), "near")
     add_evidence(
         store, found.learner_id, found.shared("OA.1"), ["quiz", "quiz", "practice"]
     )
@@ -120,7 +121,8 @@ def test_an_achievement_credential_says_what_was_mastered(
         }
     ]
     assert (
-        "3 pieces of evidence (2 quiz, 1 practice)" in doc["evidence"][0]["narrative"]
+        "4 pieces of evidence (2 quiz, 1 performance task, 1 practice)"
+        in doc["evidence"][0]["narrative"]
     )
     assert doc["credentialStatus"]["statusListCredential"] == f"{BASE_URL}/status/1"
     assert doc["proof"]["verificationMethod"].startswith("did:web:records.example.edu#")
@@ -152,9 +154,7 @@ def test_a_higher_level_supersedes_and_losing_mastery_revokes(
     assert _report(store, config, first.document).revoked
     assert not _report(store, config, second.document).revoked
     # An override lowers the level: the worker's call revokes what was issued.
-    set_mastery(
-        store, seeded.learner_id, seeded.shared("OA.1"), "near", status="not_yet"
-    )
+    set_mastery(store, seeded.learner_id, seeded.shared("OA.1"), "near")
     with store.write() as conn:
         assert (
             service.handle_mastery_change(
@@ -465,16 +465,7 @@ def test_the_scale_comes_from_the_mastery_configuration(
         {"code": "mastery", "label": "Secure", "points": 1, "mastery": True},
         {"code": "exceeds", "label": "Beyond", "points": 2},
     ]
-    with store.write() as conn:
-        conn.execute(
-            insert(mastery_configs).values(
-                scope="framework",
-                target=seeded.framework_id,
-                config={"scale": scale},
-                version=1,
-                updated_at=utcnow(),
-            )
-        )
+    set_layer(store, "framework", seeded.framework_id, {"scale": scale}, "tests")
     issued = _issue(store, config, seeded, "OA.2")
     achievement = issued.document["credentialSubject"]["achievement"]
     assert achievement["resultDescription"][0]["allowedValue"] == [
