@@ -46,9 +46,9 @@ from gateway.mastery.config import (
 )
 from gateway.mastery.rules import (
     cap_index,
-    evaluate,
     tally_start,
     tally_step,
+    verdicts,
 )
 from gateway.store.tables import evidence, mastery, mastery_overrides, outbox, utcnow
 from gateway.store.tokens import current_tokens
@@ -209,9 +209,9 @@ def decide(
         computed = min(policy_level, cap_index(config.rules, scale, fold.tally))
         if computed < policy_level:  # name the rules that hold the learner back
             held = [
-                o.rule
-                for o in evaluate(config.rules, scale, fold.tally)
-                if not o.met and o.caps_at is not None and policy_level > o.caps_at
+                rule
+                for rule, met, caps in verdicts(config.rules, scale, fold.tally)
+                if not met and policy_level > caps
             ]
     computed_code = None if computed is None else scale.levels[computed].code
     level_index = computed

@@ -171,35 +171,18 @@ class Outcome:
         }
 
 
-def _kinds_text(kinds: Sequence[str], label: str) -> str:
-    words = " or ".join(_KIND_WORDS[k] for k in kinds)
-    article = "an" if words[0] in "aeiou" else "a"
-    return f"needs {article} {words} for {label}"
+def verdicts(
+    rules: Rules, scale: Scale, tally: Sequence[Any]
+) -> list[tuple[str, bool, int]]:
+    """(rule, met, highest level index reachable while unmet) for each rule in force.
 
-
-def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
-    """Each rule's outcome for the evidence tallied."""
+    Cheap: no sentences. :func:`evaluate` adds them for reading.
+    """
     count, sources, kinds, deepest = tally
     mastery = scale.mastery_index
-    label = scale.mastery.label
     out = [
-        Outcome(
-            "min_evidence",
-            count >= rules.min_evidence,
-            mastery - 1,
-            lambda: (
-                f"needs {rules.min_evidence} pieces of evidence for {label} (has {count})"
-            ),
-        ),
-        Outcome(
-            "min_sources",
-            len(sources) >= rules.min_sources,
-            mastery - 1,
-            lambda: (
-                f"needs evidence from {rules.min_sources} different sources for {label} "
-                f"(has {len(sources)})"
-            ),
-        ),
+        ("min_evidence", count >= rules.min_evidence, mastery - 1),
+        ("min_sources", len(sources) >= rules.min_sources, mastery - 1),
     ]
     if rules.required_kinds:
         start = (
@@ -207,74 +190,64 @@ def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
             if rules.required_kinds_from
             else mastery
         )
-        out.append(
-            Outcome(
-                "required_kinds",
-                any(kinds.get(k, 0) for k in rules.required_kinds),
-                start - 1,
-                functools.partial(
-                    _kinds_text, rules.required_kinds, scale.levels[start].label
-                ),
-            )
-        )
+        met = any(kinds.get(k, 0) for k in rules.required_kinds)
+        out.append(("required_kinds", met, start - 1))
     if rules.auto_cap is not None and rules.auto_kinds:
-        cap = scale.index(rules.auto_cap)
         auto_only = count > 0 and all(k in rules.auto_kinds for k in kinds)
-        out.append(
-            Outcome(
-                "auto_cap",
-                not auto_only,
-                cap,
-                lambda: (
-                    f"auto-scored practice alone reaches at most {scale.levels[cap].label}; "
-                    "needs evidence of another kind"
-                ),
-            )
-        )
+        out.append(("auto_cap", not auto_only, scale.index(rules.auto_cap)))
     if rules.min_dok is not None:
-        start = (
-            scale.index(rules.min_dok_from)
-            if rules.min_dok_from
-            else len(scale.levels) - 1
-        )
-        out.append(
-            Outcome(
-                "min_dok",
-                deepest is not None and deepest >= rules.min_dok,
-                start - 1,
-                lambda: (
-                    f"needs evidence at depth of knowledge {rules.min_dok} or deeper for "
-                    f"{scale.levels[start].label}"
-                ),
-            )
-        )
+        top = len(scale.levels) - 1
+        start = scale.index(rules.min_dok_from) if rules.min_dok_from else top
+        met = deepest is not None and deepest >= rules.min_dok
+        out.append(("min_dok", met, start - 1))
     return out
 
 
+def _sentence(
+    rule: str, rules: Rules, scale: Scale, tally: Sequence[Any], caps: int
+) -> str:
+    count, sources = tally[0], tally[1]
+    above = scale.levels[caps + 1].label if caps + 1 < len(scale.levels) else ""
+    if rule == "min_evidence":
+        return (
+            f"needs {rules.min_evidence} pieces of evidence for {above} (has {count})"
+        )
+    if rule == "min_sources":
+        return (
+            f"needs evidence from {rules.min_sources} different sources for {above} "
+            f"(has {len(sources)})"
+        )
+    if rule == "required_kinds":
+        words = " or ".join(_KIND_WORDS[k] for k in rules.required_kinds)
+        article = "an" if words[0] in "aeiou" else "a"
+        return f"needs {article} {words} for {above}"
+    if rule == "auto_cap":
+        return (
+            f"auto-scored practice alone reaches at most {scale.levels[caps].label}; "
+            "needs evidence of another kind"
+        )
+    return f"needs evidence at depth of knowledge {rules.min_dok} or deeper for {above}"
+
+
+def evaluate(rules: Rules, scale: Scale, tally: Sequence[Any]) -> list[Outcome]:
+    """Each rule's outcome for the evidence tallied, with its sentence."""
+    return [
+        Outcome(
+            rule,
+            met,
+            caps,
+            functools.partial(_sentence, rule, rules, scale, tally, caps),
+        )
+        for rule, met, caps in verdicts(rules, scale, tally)
+    ]
+
+
 def cap_index(rules: Rules, scale: Scale, tally: Sequence[Any]) -> int:
-    """What :func:`cap` of :func:`evaluate` gives, without the sentences (the hot path)."""
-    count, sources, kinds, deepest = tally
+    """The highest level index the unmet rules allow."""
     limit = len(scale.levels) - 1
-    mastery = scale.mastery_index
-    if count < rules.min_evidence or len(sources) < rules.min_sources:
-        limit = mastery - 1
-    if rules.required_kinds and not any(kinds.get(k, 0) for k in rules.required_kinds):
-        start = (
-            scale.index(rules.required_kinds_from)
-            if rules.required_kinds_from
-            else mastery
-        )
-        limit = min(limit, start - 1)
-    if rules.auto_cap is not None and rules.auto_kinds and count > 0:
-        if all(k in rules.auto_kinds for k in kinds):
-            limit = min(limit, scale.index(rules.auto_cap))
-    if rules.min_dok is not None and (deepest is None or deepest < rules.min_dok):
-        start = (
-            scale.index(rules.min_dok_from)
-            if rules.min_dok_from
-            else len(scale.levels) - 1
-        )
-        limit = min(limit, start - 1)
+    for _, met, caps in verdicts(rules, scale, tally):
+        if not met and caps < limit:
+            limit = caps
     return max(limit, 0)
 
 
