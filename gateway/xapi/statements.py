@@ -23,7 +23,11 @@ them. Decisions:
   ``since`` is exclusive and ``until`` inclusive, on ``stored``. The StatementRef rule holds:
   a statement whose object refers to a matching statement matches the non-time filters too,
   recursively. ``format=canonical`` keeps one language per verb and activity language map,
-  chosen by ``Accept-Language``. Not implemented yet: ``attachments=true`` (refused with 400).
+  chosen by ``Accept-Language``. With ``attachments=true`` the view answers multipart/mixed
+  with the data of the attachments of the statements returned (:func:`load_attachments`).
+* **Attachment data** (Communication 1.5.2, Data 2.4.11) sent as multipart parts is stored
+  once per sha2 in ``xapi_attachments``, in the transaction of its statements; statements
+  sent again, or naming content already stored, store nothing new.
 
 Known limits. On PostgreSQL, concurrent requests may commit out of ``seq`` order: a newest-first
 walk through ``more`` is unaffected, but an ``ascending`` walk may pass over a statement that
@@ -50,8 +54,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from gateway.errors import Conflict, Forbidden, InvalidPayload, NotFound
 from gateway.intake.pipeline import Incoming, context_for, ingest, void_records
 from gateway.store import Store
-from gateway.store.tables import utcnow, xapi_statement_refs, xapi_statements
+from gateway.store.tables import (
+    utcnow,
+    xapi_attachments,
+    xapi_statement_refs,
+    xapi_statements,
+)
 from gateway.store.upsert import insert_ignore, select_in
+from gateway.xapi.multipart import Attachment
 from gateway.xapi.validation import (
     VOIDED_VERB,
     complete_statement,
@@ -114,10 +124,12 @@ def store_statements(
     *,
     version: str,
     now: datetime | None = None,
+    attachments: Mapping[str, bytes] | None = None,
 ) -> list[str]:
     """Store validated statements (one request) and derive their evidence; return their ids.
 
-    ``statements`` come from :func:`~gateway.xapi.validation.validate_statements`. Raises
+    ``statements`` come from :func:`~gateway.xapi.validation.validate_statements`;
+    ``attachments`` is the data of their multipart parts by lower-case sha2. Raises
     :class:`Conflict` (409) for an id stored with other content, :class:`InvalidPayload` for
     a voiding statement that targets a voiding statement, and :class:`Forbidden` for voiding
     another vendor's statement without the ``all`` scope. Nothing is stored then.
@@ -200,6 +212,14 @@ def store_statements(
             items.append(Incoming(sid, text, completed))
         _insert_statements(conn, rows)
         insert_ignore(conn, xapi_statement_refs, refs)
+        insert_ignore(
+            conn,
+            xapi_attachments,
+            [
+                {"sha2": sha2, "length": len(data), "content": data, "stored": stored}
+                for sha2, data in (attachments or {}).items()
+            ],
+        )
         if targets:  # stored earlier or in this batch (Data 2.3.2)
             conn.execute(
                 update(xapi_statements)
@@ -483,6 +503,7 @@ class SingleQuery:
     statement_id: str
     voided: bool
     format: str = "exact"
+    attachments: bool = False  # answer multipart/mixed with the attachment data
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,6 +522,7 @@ class StatementQuery:
     limit: int = DEFAULT_LIMIT
     ascending: bool = False
     format: str = "exact"
+    attachments: bool = False  # answer multipart/mixed with the attachment data
     after_seq: int | None = None  # the cursor: continue after this storage position
 
 
@@ -551,11 +573,7 @@ def parse_query(
         raise InvalidPayload(
             f"attachments must be true or false, not {values['attachments']!r}."
         )
-    if values.get("attachments") == "true":
-        raise InvalidPayload(
-            "attachments=true (a multipart/mixed response with the attachment data) is "
-            "not supported by this LRS yet; ask with attachments=false."
-        )
+    with_data = values.get("attachments") == "true"
     fmt = values.get("format", "exact")
     if fmt not in FORMATS:
         raise InvalidPayload(
@@ -576,8 +594,10 @@ def parse_query(
             raise InvalidPayload(
                 f"{singles[0]} must be a UUID, not {sid!r} (xAPI {version} Data 2.4.1)."
             )
-        return SingleQuery(sid.lower(), singles[0] == "voidedStatementId", fmt)
-    query = StatementQuery(params=tuple(pairs), format=fmt)
+        return SingleQuery(
+            sid.lower(), singles[0] == "voidedStatementId", fmt, with_data
+        )
+    query = StatementQuery(params=tuple(pairs), format=fmt, attachments=with_data)
     fields: dict[str, Any] = {}
     if "agent" in values:
         fields["agent"] = _agent_param(values["agent"], version)
@@ -768,6 +788,40 @@ def _filters(query: StatementQuery, t: Any) -> list[ColumnElement[bool]]:
     if query.registration is not None:
         where.append(t.c.registration == query.registration)
     return where
+
+
+def load_attachments(store: Store, texts: Sequence[str]) -> list[Attachment]:
+    """The stored data of the attachments of statements (JSON texts), once per sha2.
+
+    In the order the statements name them, SubStatement attachments included; attachments
+    whose data was never sent (a ``fileUrl`` only) are left out (Communication 2.1.3).
+    """
+    wanted: dict[str, str] = {}  # sha2 -> contentType, first named first
+    for text in texts:
+        statement = json.loads(text)
+        found = list(statement.get("attachments", ()))
+        obj = statement.get("object", {})
+        if obj.get("objectType") == "SubStatement":
+            found += obj.get("attachments", ())
+        for attachment in found:
+            wanted.setdefault(
+                str(attachment["sha2"]).lower(), attachment["contentType"]
+            )
+    if not wanted:
+        return []
+    with store.read() as conn:
+        data = dict(
+            select_in(
+                conn,
+                "SELECT sha2, content FROM xapi_attachments WHERE sha2 IN ({in})",
+                list(wanted),
+            )
+        )
+    return [
+        Attachment(sha2, content_type, bytes(data[sha2]))
+        for sha2, content_type in wanted.items()
+        if sha2 in data
+    ]
 
 
 def consistent_through(now: datetime | None = None) -> str:
