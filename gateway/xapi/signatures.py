@@ -16,7 +16,8 @@ A signed statement carries an attachment with usageType
   when the payload has none; and the signature attachment itself, which was added after
   signing. Both sides are compared in the normalized form of
   :func:`~gateway.xapi.validation.validate_statement` (timestamps in UTC, defaults written
-  out, ids in lower case).
+  out, ids in lower case), and ``result.duration`` to the hundredth of a second (xAPI 2.0
+  4.2.7: precision beyond 0.01 s is not compared; the LRS may truncate it).
 
 Pure functions; :mod:`gateway.xapi.views` calls :func:`check_signatures` before storing.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -44,6 +46,7 @@ _OVERWRITTEN: Final = ("authority", "stored")
 # Properties the LRS sets only when the statement has none (Data 2.4.1, 2.4.7, 2.4.10).
 _ASSIGNED: Final = ("id", "timestamp", "version")
 _JWS = jwt.PyJWS(algorithms=list(ALGORITHMS))
+_SECONDS_FRACTION = re.compile(r"\.(\d*)S$")
 
 
 def check_signatures(
@@ -170,4 +173,19 @@ def _comparable(statement: Mapping[str, Any], signed: Mapping[str, Any]) -> Any:
     ]
     if kept:
         out["attachments"] = kept
+    _hundredths(out)
+    obj = out.get("object")
+    if isinstance(obj, Mapping) and obj.get("objectType") == "SubStatement":
+        out["object"] = _hundredths(dict(obj))
     return out
+
+
+def _hundredths(statement: dict[str, Any]) -> dict[str, Any]:
+    """``statement`` with ``result.duration`` cut to hundredths of a second (in place)."""
+    result = statement.get("result")
+    if isinstance(result, Mapping) and isinstance(result.get("duration"), str):
+        duration = _SECONDS_FRACTION.sub(
+            lambda m: "." + (m.group(1) + "00")[:2] + "S", result["duration"]
+        )
+        statement["result"] = dict(result, duration=duration)
+    return statement

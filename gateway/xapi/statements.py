@@ -877,9 +877,10 @@ def _ids_agent(agent: Any) -> Any:
 
 
 def _ids_activity(activity: Any) -> Any:
+    """An Activity by its id alone: ``objectType`` is no identifier (Comm 2.1.3, XAPI-00171)."""
     if not isinstance(activity, Mapping):
         return activity
-    return {k: v for k, v in activity.items() if k in ("objectType", "id")}
+    return {"id": activity["id"]} if "id" in activity else {}
 
 
 def _ids_object(obj: Any) -> Any:

@@ -95,7 +95,6 @@ from gateway.xapi.validation import (
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 
 VERSIONS: Final = ("1.0.3", "2.0.0")
-LATEST: Final = "2.0.0"
 CHALLENGE: Final = 'Basic realm="Tessera xAPI"'
 _VERSION_1 = re.compile(r"1\.0(?:\.\d+)?")
 _VERSION_2 = re.compile(r"2\.0(?:\.\d+)?")
@@ -105,8 +104,13 @@ _JSON = "application/json"
 
 @bp.after_request
 def _xapi_headers(response: Response) -> Response:
-    """Communication 3.3 and 2.1.3: the version and Consistent-Through on every response."""
-    response.headers["X-Experience-API-Version"] = g.get("xapi_version", LATEST)
+    """Communication 3.3 and 2.1.3: the version and Consistent-Through on every response.
+
+    A request that names no version is answered with the configured default (the 1.0.3
+    suite expects 1.0.3 there and the 2.0 suite 2.0.0; the request cannot say which).
+    """
+    default = tessera().settings.xapi_default_version
+    response.headers["X-Experience-API-Version"] = g.get("xapi_version", default)
     response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
     return response
 
@@ -616,6 +620,7 @@ def _documents(req: Request, kind: Kind) -> Response:
         content_type=req.content_type or DEFAULT_TYPE,
         pre=_preconditions(req),
         merge=method == "POST",
+        version=version,
     )
     return Response(status=204, headers={"ETag": quoted(etag)})
 

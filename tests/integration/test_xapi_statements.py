@@ -6,6 +6,7 @@ import base64
 import copy
 import json
 import uuid
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,9 +15,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
+from gateway import create_app
 from gateway.competencies import import_package
 from gateway.intake.alignment import NewAlignment
 from gateway.intake.service import align
+from gateway.settings import Settings
 from gateway.store import Store
 from gateway.store.tables import (
     evidence,
@@ -95,6 +98,18 @@ def test_the_version_header_is_required_and_echoed(lrs: Lrs) -> None:
     for bad in ("1.1.0", "0.95", "3.0.0", "2", "x"):
         problem(lrs.get(version=bad), 400)
         problem(lrs.post(_statement(), version=bad), 400)
+
+
+def test_a_request_without_a_version_is_answered_in_the_configured_one(
+    settings: Settings, store: Store
+) -> None:
+    """TESSERA_XAPI_DEFAULT_VERSION: the 1.0.3 suite expects 1.0.3 there (XAPI-00331)."""
+    app = create_app(replace(settings, xapi_default_version=V1), store)
+    vendor = Lrs(app.test_client(), basic_auth_headers(store, "v103"))
+    response = vendor.get(version=None)
+    assert problem(response, 400)
+    assert response.headers["X-Experience-API-Version"] == V1
+    assert vendor.get(version=V2).headers["X-Experience-API-Version"] == V2
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -478,7 +493,7 @@ def test_format_ids_and_canonical(lrs: Lrs) -> None:
     got = lrs.query(statementId=statement["id"], format="ids")
     assert got["actor"] == {"objectType": "Agent", "mbox": "mailto:ada@school.example"}
     assert got["verb"] == {"id": ADL + "scored"}
-    assert got["object"] == {"objectType": "Activity", "id": QUIZ}
+    assert got["object"] == {"id": QUIZ}
     [listed] = lrs.query(format="ids")["statements"]
     assert listed == got
     exact = lrs.query(statementId=statement["id"])

@@ -126,6 +126,36 @@ def test_what_the_lrs_adds_is_ignored() -> None:
     verify_signature(received(token := sign(shifted)), token, version=V)
 
 
+def test_durations_compare_to_the_hundredth_of_a_second() -> None:
+    """xAPI 2.0 4.2.7; the 2.0 suite signs 0.12S and sends 0.1237S."""
+    short = dict(original(), result={"duration": "P1DT12H36M0.12S"})
+    token = sign(short)
+    for sent in ("P1DT12H36M0.1237S", "P1DT12H36M0.12S", "P1DT12H36M0.120S"):
+        verify_signature(
+            received(token, dict(short, result={"duration": sent})), token, version=V
+        )
+    with pytest.raises(InvalidPayload, match="not the statement"):
+        verify_signature(
+            received(token, dict(short, result={"duration": "P1DT12H36M0.13S"})),
+            token,
+            version=V,
+        )
+    sub = dict(
+        original(),
+        object={
+            "objectType": "SubStatement",
+            "actor": {"mbox": "mailto:a@example.com"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": "http://example.com/a"},
+            "result": {"duration": "PT1.5S"},
+        },
+    )
+    token = sign(sub)
+    sent = copy.deepcopy(sub)
+    sent["object"]["result"]["duration"] = "PT1.509S"
+    verify_signature(received(token, sent), token, version=V)
+
+
 @pytest.mark.parametrize(
     ("token", "words"),
     [
