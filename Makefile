@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench conformance clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,5 +38,10 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
+## make conformance: the ADL LRS conformance suite (needs node and npm) against a fresh Tessera,
+## xAPI 2.0.0 and 1.0.3; summaries in .conformance/summary-VERSION.txt. Not part of `make test`.
+conformance: $(VENV)/.installed-test
+	tests/conformance/run_adl_suite.sh
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .conformance
