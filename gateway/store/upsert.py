@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Connection, Table
+from sqlalchemy import JSON, Boolean, Connection, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.store.tables import UTCDateTime
@@ -52,11 +52,16 @@ def _pg_json(value: Any) -> Any:
 def _plan(
     table: Table, dialect_name: str
 ) -> tuple[str, tuple[str, ...], tuple[tuple[int, Convert], ...]]:
-    """(SQL text, column order, converters by position) for one table on one dialect."""
+    """(SQL text, column order, converters by position) for one table on one dialect.
+
+    An autoincrement primary key (a ``seq`` storage order) is left to the database.
+    """
     module = sqlite if dialect_name == "sqlite" else postgresql
-    columns = tuple(c.name for c in table.columns)
+    serial = table.autoincrement_column
+    columns = tuple(c.name for c in table.columns if c is not serial)
     compiled = (
         module.insert(table)
+        .values({name: bindparam(name) for name in columns})
         .on_conflict_do_nothing()
         .compile(
             dialect=module.dialect(paramstyle="qmark" if module is sqlite else "format")
@@ -105,11 +110,13 @@ def select_in(
 ) -> list[Any]:
     """Run ``sql`` with ``{in}`` replaced by one placeholder per value (a hot-path look-up).
 
-    ``before`` are parameters for placeholders written as ``{p}`` ahead of ``{in}``. Built
-    as text each call: cheaper than compiling an expanding IN, and still parameterized.
+    ``before`` are parameters for placeholders written as ``{p}`` ahead of ``{in}``; ``{in}``
+    may appear more than once, each time with ``values``. Built as text each call: cheaper
+    than compiling an expanding IN, and still parameterized.
     """
     if not values:
         return []
     mark = "?" if conn.dialect.name == "sqlite" else "%s"
     text = sql.format(p=mark, **{"in": ", ".join([mark] * len(values))})
-    return list(conn.exec_driver_sql(text, (*before, *values)).all())
+    repeated = list(values) * sql.count("{in}")
+    return list(conn.exec_driver_sql(text, (*before, *repeated)).all())

@@ -49,7 +49,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Connection, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.errors import Conflict, Forbidden, InvalidPayload, NotFound
 from gateway.intake.pipeline import Incoming, context_for, ingest, void_records
@@ -139,15 +138,15 @@ def store_statements(
         # Assigned once the write lock is held (SQLite) so ``stored`` follows commit order
         # closely; milliseconds, as the statement shows it (Data 2.4.8).
         stored = _to_millis(now or utcnow())
-        existing = {
-            row[0]: row
-            for row in select_in(
-                conn,
-                "SELECT id, vendor_id, voids, statement FROM xapi_statements"
-                " WHERE id IN ({in})",
-                ids,
-            )
-        }
+        # One look-up: the statements stored under these ids, and those voiding them.
+        found = select_in(
+            conn,
+            "SELECT id, vendor_id, voids, statement FROM xapi_statements"
+            " WHERE id IN ({in}) OR voids IN ({in})",
+            ids,
+        )
+        wanted = set(ids)
+        existing = {row[0]: row for row in found if row[0] in wanted}
         fresh: list[tuple[str, Mapping[str, Any]]] = []
         for index, (sid, statement) in enumerate(zip(ids, statements, strict=True)):
             old = existing.get(sid)
@@ -166,14 +165,7 @@ def store_statements(
         # A void may arrive before its target (Data 2.3.2); only the vendor's own counts,
         # as only it may void its statements.
         voided_before = {
-            row[0]
-            for row in select_in(
-                conn,
-                "SELECT voids FROM xapi_statements WHERE vendor_id = {p}"
-                " AND voids IN ({in})",
-                [sid for sid, _ in fresh],
-                before=[writer.vendor_id],
-            )
+            row[2] for row in found if row[1] == writer.vendor_id and row[2] in wanted
         }
         rows: list[dict[str, Any]] = []
         refs: list[dict[str, Any]] = []
@@ -210,7 +202,8 @@ def store_statements(
                 for kind, key in statement_refs(completed)
             )
             items.append(Incoming(sid, text, completed))
-        _insert_statements(conn, rows)
+        # An id another request stored meanwhile is skipped, not an error.
+        insert_ignore(conn, xapi_statements, rows)
         insert_ignore(conn, xapi_statement_refs, refs)
         insert_ignore(
             conn,
@@ -236,12 +229,6 @@ def store_statements(
         for vendor_id, target, by in foreign:  # retract the other vendor's evidence too
             void_records(conn, vendor_id, PROTOCOL, [target], by)
     return ids
-
-
-def _insert_statements(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """One executemany; an id another request stored meanwhile is skipped, not an error."""
-    module: Any = sqlite if conn.dialect.name == "sqlite" else postgresql
-    conn.execute(module.insert(xapi_statements).on_conflict_do_nothing(), rows)
 
 
 def _check_voiding(
