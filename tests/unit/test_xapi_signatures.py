@@ -203,3 +203,20 @@ def test_a_signature_attachment_needs_its_part() -> None:
             },
             version=V,
         )
+
+
+def test_the_signature_covers_the_other_attachments() -> None:
+    """Data 2.6: the payload is the statement before the signature attachment was added."""
+    document = {
+        "usageType": "http://example.com/attachment-usage/test",
+        "display": {"en-US": "A document"},
+        "contentType": "application/pdf",
+        "length": 3,
+        "sha2": hashlib.sha256(b"pdf").hexdigest(),
+        "fileUrl": "https://files.example/a.pdf",
+    }
+    with_document = dict(original(), attachments=[document])
+    token = sign(with_document)
+    verify_signature(received(token, with_document), token, version=V)
+    with pytest.raises(InvalidPayload, match="not the statement"):
+        verify_signature(received(token), token, version=V)
