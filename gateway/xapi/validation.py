@@ -1256,8 +1256,8 @@ def format_timestamp(moment: datetime) -> str:
     """An aware datetime as the LRS writes it: UTC, milliseconds, ``Z`` (Data 4.5)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("an xAPI timestamp needs an aware datetime")
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # isoformat is several times faster than strftime; the offset is always +00:00 here.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def complete_statement(
