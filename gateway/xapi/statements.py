@@ -75,6 +75,7 @@ MAX_LIMIT: Final = 500
 # transaction lasts well under this, so everything stored before "now - margin" is visible.
 CONSISTENCY_MARGIN: Final = timedelta(seconds=2)
 FORMATS: Final = ("exact", "ids", "canonical")
+_LOOKUP_CHUNK: Final = 10_000  # ids per look-up of stored statements
 
 _QUERY_PARAMS: Final = frozenset(
     {
@@ -138,13 +139,7 @@ def store_statements(
         # Assigned once the write lock is held (SQLite) so ``stored`` follows commit order
         # closely; milliseconds, as the statement shows it (Data 2.4.8).
         stored = _to_millis(now or utcnow())
-        # One look-up: the statements stored under these ids, and those voiding them.
-        found = select_in(
-            conn,
-            "SELECT id, vendor_id, voids, statement FROM xapi_statements"
-            " WHERE id IN ({in}) OR voids IN ({in})",
-            ids,
-        )
+        found = _stored_or_voiding(conn, ids)
         wanted = set(ids)
         existing = {row[0]: row for row in found if row[0] in wanted}
         fresh: list[tuple[str, Mapping[str, Any]]] = []
@@ -229,6 +224,24 @@ def store_statements(
         for vendor_id, target, by in foreign:  # retract the other vendor's evidence too
             void_records(conn, vendor_id, PROTOCOL, [target], by)
     return ids
+
+
+def _stored_or_voiding(conn: Connection, ids: Sequence[str]) -> list[Any]:
+    """(id, vendor_id, voids, statement) of the statements stored under ``ids`` or voiding them.
+
+    One look-up per chunk of ids, so that a large batch stays under PostgreSQL's 65,535
+    parameters per statement (each id is bound twice).
+    """
+    rows: dict[str, Any] = {}
+    for start in range(0, len(ids), _LOOKUP_CHUNK):
+        for row in select_in(
+            conn,
+            "SELECT id, vendor_id, voids, statement FROM xapi_statements"
+            " WHERE id IN ({in}) OR voids IN ({in})",
+            ids[start : start + _LOOKUP_CHUNK],
+        ):
+            rows[row[0]] = row
+    return list(rows.values())
 
 
 def _check_voiding(

@@ -28,6 +28,7 @@ from gateway.store.tables import (
 )
 from gateway.vendors import add_vendor
 from gateway.vendors.credentials import CredentialKind
+from gateway.xapi import statements as xapi_store
 from tests.api_helpers import (
     ADL,
     V1,
@@ -685,3 +686,23 @@ def test_other_resources_are_a_404_that_says_so(lrs: Lrs) -> None:
     response = lrs.client.delete("/xapi/statements", headers=lrs.headers())
     assert response.status_code == 405
     assert "PUT" in response.headers["Allow"]
+
+
+def test_a_batch_looked_up_in_several_chunks(
+    lrs: Lrs, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large batches are looked up in chunks of ids (PostgreSQL's parameter limit)."""
+    monkeypatch.setattr(xapi_store, "_LOOKUP_CHUNK", 2)
+    first, target = _statement(), _statement()
+    assert lrs.post(first).status_code == 200
+    batch = [_statement(), _statement(), _void(target["id"]), _statement(), first]
+    response = lrs.post(batch)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.json == [s["id"] for s in batch]
+    # The void stored in the third chunk hides its target when it arrives.
+    assert lrs.post(target).status_code == 200
+    assert problem(lrs.get(statementId=target["id"]), 404)
+    assert lrs.query(voidedStatementId=target["id"])["id"] == target["id"]
+    changed = dict(first, result={"success": False})
+    assert problem(lrs.post([_statement(), _statement(), changed]), 409)
+    assert _count(store) == 6
