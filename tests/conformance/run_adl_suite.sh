@@ -68,11 +68,17 @@ for version in "${versions[@]}"; do
         < "$work/vendor.json")
     "$tessera" run --no-init --workers 2 --threads 4 > "$work/server-$version.log" 2>&1 &
     server=$!
-    for _ in $(seq 100); do
-        curl -fsS "http://127.0.0.1:$port/healthz" > /dev/null 2>&1 && break
-        sleep 0.2
-    done
-    curl -fsS "http://127.0.0.1:$port/healthz" > /dev/null
+    "$python" - "http://127.0.0.1:$port/healthz" <<'PY'
+import sys, time, urllib.request
+for _ in range(150):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=2)
+        break
+    except OSError:
+        time.sleep(0.2)
+else:
+    sys.exit("run_adl_suite: Tessera did not come up; see the server log")
+PY
 
     before=$(ls "$suite/logs" 2>/dev/null | sort || true)
     grep_args=()
