@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 NODE_VERIFIER := tests/verifiers/node
 NODE_MODULES := $(NODE_VERIFIER)/node_modules/.package-lock.json
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench conformance clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,5 +44,10 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench
 
+## make conformance: the ADL LRS conformance suite (needs node and npm) against a fresh Tessera,
+## xAPI 2.0.0 and 1.0.3; summaries in .conformance/summary-VERSION.txt. Not part of `make test`.
+conformance: $(VENV)/.installed-test
+	tests/conformance/run_adl_suite.sh
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache $(NODE_VERIFIER)/node_modules
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .conformance $(NODE_VERIFIER)/node_modules

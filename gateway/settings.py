@@ -107,6 +107,14 @@ class Settings:
             "max": 300,
         },
     )
+    xapi_default_version: str = field(
+        default="2.0.0",
+        metadata={
+            "doc": "xAPI version named in the X-Experience-API-Version header of the 400 "
+            "answering an xAPI request that names no version (1.0.3 or 2.0.0).",
+            "choices": ("1.0.3", "2.0.0"),
+        },
+    )
     db_pool_size: int = field(
         default=5,
         metadata={

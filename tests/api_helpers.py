@@ -7,12 +7,15 @@ import json
 from datetime import datetime
 from typing import Any
 
+from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from gateway.intake.pipeline import Incoming, RecordOutcome, ingest, vendor_context
 from gateway.store import Store
 
 ADL = "http://adlnet.gov/expapi/verbs/"
+V1 = "1.0.3"
+V2 = "2.0.0"
 
 
 def ok(response: TestResponse, status: int = 200) -> Any:
@@ -89,3 +92,51 @@ def basic_auth_headers(
             )
     token = base64.b64encode(f"{basic.key}:{basic.secret}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
+
+
+class Lrs:
+    """A vendor talking to the LRS through the test client."""
+
+    def __init__(self, client: FlaskClient, auth: dict[str, str]) -> None:
+        self.client = client
+        self.auth = auth
+
+    def headers(self, version: str | None = V2) -> dict[str, str]:
+        out = dict(self.auth)
+        if version is not None:
+            out["X-Experience-API-Version"] = version
+        return out
+
+    def post(self, body: Any, version: str | None = V2, **query: str) -> TestResponse:
+        data = body if isinstance(body, str | bytes) else json.dumps(body)
+        return self.client.post(
+            "/xapi/statements",
+            data=data,
+            query_string=query,
+            headers=self.headers(version),
+            content_type="application/json",
+        )
+
+    def put(self, body: Any, statement_id: str, version: str = V2) -> TestResponse:
+        return self.client.put(
+            "/xapi/statements",
+            data=json.dumps(body),
+            query_string={"statementId": statement_id},
+            headers=self.headers(version),
+            content_type="application/json",
+        )
+
+    def get(self, version: str | None = V2, **query: str) -> TestResponse:
+        return self.client.get(
+            "/xapi/statements", query_string=query, headers=self.headers(version)
+        )
+
+    def query(self, **query: str) -> dict[str, Any]:
+        response = self.get(**query)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        body = response.json
+        assert isinstance(body, dict)
+        return body
+
+    def ids(self, **query: str) -> list[str]:
+        return [s["id"] for s in self.query(**query)["statements"]]

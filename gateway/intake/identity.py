@@ -61,7 +61,13 @@ def resolve_learners(
     )
     if len(known) > _MAX_CACHED_IDENTIFIERS:
         known.clear()
-    wanted = {(r.kind, r.value) for refs in refs_list for r in refs} - known.keys()
+    # Not ``set - known.keys()``: that walks the whole cache on every call.
+    wanted = {
+        pair
+        for refs in refs_list
+        for r in refs
+        if (pair := (r.kind, r.value)) not in known
+    }
     if wanted:
         rows = select_in(conn, _FIND, sorted({value for _, value in wanted}))
         for kind, value, learner_id in rows:

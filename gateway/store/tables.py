@@ -708,3 +708,17 @@ status_lists = Table(
     Column("document", Text, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+
+# --- xAPI attachment data. Owned by gateway.xapi.statements. ----------------------------------
+# The content of attachments sent as multipart/mixed parts (Communication 1.5.2), stored once
+# per SHA-2 hash whichever statements name it (Data 2.4.11: the hash identifies the content).
+# ``sha2`` is the lower-case hex digest as the statement gives it.
+xapi_attachments = Table(
+    "xapi_attachments",
+    metadata,
+    Column("sha2", String(128), primary_key=True),
+    Column("length", BigInteger, nullable=False),  # octets of ``content``
+    Column("content", LargeBinary, nullable=False),
+    Column("stored", UTCDateTime, nullable=False),
+)

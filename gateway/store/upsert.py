@@ -53,16 +53,14 @@ def _plan(
     """(SQL text, column order, converters by position) for one table on one dialect.
 
     ``mode``: "ignore" skips a row whose key is stored; "replace" overwrites the stored
-    row's other columns; "append" is a plain insert leaving out an autoincrement key.
+    row's other columns; "append" is a plain insert. An autoincrement primary key (a ``seq``
+    storage order) is left to the database.
     """
     module = sqlite if dialect_name == "sqlite" else postgresql
-    columns = tuple(
-        c.name
-        for c in table.columns
-        if not (mode == "append" and c.primary_key and c.autoincrement is True)
-    )
+    serial = table.autoincrement_column
+    columns = tuple(c.name for c in table.columns if c is not serial)
     insert = module.insert(table)
-    statement: Any = insert  # "append": the columns are chosen at compile time
+    statement: Any = insert  # "append"
     if mode == "replace":
         keys = [c.name for c in table.primary_key.columns]
         statement = insert.on_conflict_do_update(
@@ -138,11 +136,13 @@ def select_in(
 ) -> list[Any]:
     """Run ``sql`` with ``{in}`` replaced by one placeholder per value (a hot-path look-up).
 
-    ``before`` are parameters for placeholders written as ``{p}`` ahead of ``{in}``. Built
-    as text each call: cheaper than compiling an expanding IN, and still parameterized.
+    ``before`` are parameters for placeholders written as ``{p}`` ahead of ``{in}``; ``{in}``
+    may appear more than once, each time with ``values``. Built as text each call: cheaper
+    than compiling an expanding IN, and still parameterized.
     """
     if not values:
         return []
     mark = "?" if conn.dialect.name == "sqlite" else "%s"
     text = sql.format(p=mark, **{"in": ", ".join([mark] * len(values))})
-    return list(conn.exec_driver_sql(text, (*before, *values)).all())
+    repeated = list(values) * sql.count("{in}")
+    return list(conn.exec_driver_sql(text, (*before, *repeated)).all())

@@ -11,8 +11,15 @@ overwrites and merges into the most recently written match, deletes every match,
 of all, and stores a new document under its own vendor.
 
 Concurrency (Communication 3.1): ``If-Match`` and ``If-None-Match`` are honoured on PUT, POST
-and DELETE (412 when they fail). A PUT with neither header over an existing Activity or Agent
-Profile is 409; the State resource is exempt (xAPI 1.0.3 and 2.0 alike).
+and DELETE (412 when they fail). A PUT with neither header (a blind PUT, :class:`BlindPut`):
+
+* over an existing Activity or Agent Profile is 409 (Communication 3.1), in both versions;
+* over an existing State document is 409 in xAPI 2.0 (IEEE 9274.1.1 4.1.4 puts every document
+  resource under the rule, and the 2.0 suite tests it) and allowed in 1.0.3, whose
+  Communication 3.1 names the two profile resources only;
+* creating an Activity or Agent Profile is 400 in 1.0.3, where the ADL suite reads the
+  concurrency headers as required on a profile PUT (XAPI-00273, XAPI-00287), and allowed in
+  2.0, whose suite creates profiles that way.
 """
 
 from __future__ import annotations
@@ -195,15 +202,30 @@ def list_ids(
     return ids, latest
 
 
+class BlindPut(StrEnum):
+    """What a PUT with neither If-Match nor If-None-Match may do (Communication 3.1)."""
+
+    ALLOWED = "allowed"  # create or overwrite
+    CREATE_ONLY = "create_only"  # 409 over an existing document
+    REFUSED = "refused"  # 409 over an existing document, 400 otherwise
+
+    @classmethod
+    def rule(cls, kind: Kind, version: str) -> BlindPut:
+        """The rule for a document resource in an LRS version (see the module docstring)."""
+        if version.startswith("2."):
+            return cls.CREATE_ONLY
+        return cls.ALLOWED if kind is Kind.STATE else cls.REFUSED
+
+
 def _check(
     kind: Kind,
     document_id: str,
     current: Any,
     pre: Preconditions,
     *,
-    put: bool,
+    blind_put: BlindPut,
 ) -> None:
-    """Communication 3.1: If-Match / If-None-Match (412), and 409 for a blind profile PUT."""
+    """Communication 3.1: If-Match / If-None-Match (412), then the rule for a blind PUT."""
     etag = current.etag if current is not None else None
     if pre.if_match is not None:
         matches = etag is not None and ("*" in pre.if_match or etag in pre.if_match)
@@ -222,7 +244,15 @@ def _check(
                 f"If-None-Match does not hold: the {kind.label} document {document_id!r} "
                 f"exists with ETag {quoted(etag)}."
             )
-    if put and kind is not Kind.STATE and current is not None and not pre.any:
+    if blind_put is BlindPut.ALLOWED or pre.any:
+        return
+    if current is None and blind_put is BlindPut.REFUSED:
+        raise InvalidPayload(
+            f"A PUT of the {kind.label} document {document_id!r} needs If-None-Match: * to "
+            "create it (or If-Match with its ETag to replace it) (xAPI 1.0.3 "
+            "Communication 3.1)."
+        )
+    if current is not None:
         raise Conflict(
             f"The {kind.label} document {document_id!r} already exists: GET it and send the "
             "PUT again with If-Match set to its ETag, or If-None-Match: * to create only "
@@ -261,6 +291,7 @@ def save_document(
     content_type: str,
     pre: Preconditions,
     merge: bool,
+    version: str,
 ) -> str:
     """PUT (replace) or POST (merge top-level keys of JSON objects) one document; its ETag.
 
@@ -270,7 +301,15 @@ def save_document(
     try:
         with store.write() as conn:
             current = _row(conn, key, document_id, writer)
-            _check(key.kind, document_id, current, pre, put=not merge)
+            _check(
+                key.kind,
+                document_id,
+                current,
+                pre,
+                blind_put=BlindPut.ALLOWED
+                if merge
+                else BlindPut.rule(key.kind, version),
+            )
             if merge:
                 incoming = _json_object(content, content_type, "the posted document")
                 if current is not None:
@@ -326,7 +365,7 @@ def delete_documents(
         where = _where(key, _vendor_filter(writer))
         if document_id is not None:
             current = _row(conn, key, document_id, writer)
-            _check(key.kind, document_id, current, pre, put=False)
+            _check(key.kind, document_id, current, pre, blind_put=BlindPut.ALLOWED)
             where.append(t.c.document_id == document_id)
         conn.execute(delete(t).where(*where))
 
@@ -340,11 +379,13 @@ _DEFINITION_WINDOW: Final = 100
 def activity_object(
     store: Store, activity_id: str, *, vendor_id: str | None
 ) -> dict[str, Any]:
-    """Communication 2.5: the Activity, with the latest definition stored for it.
+    """Communication 2.5: the Activity, with all that is known of its definition.
 
-    The definition is the one carried by the newest statement (of those ``vendor_id`` may
-    read, or all) whose object is this activity, among its latest ``_DEFINITION_WINDOW``;
-    an activity never seen, or seen without a definition, is just its id.
+    Among the latest ``_DEFINITION_WINDOW`` statements (of those ``vendor_id`` may read, or
+    all) whose object is this activity, the newest definition is the base, and the languages
+    it lacks in ``name`` and ``description`` come from older ones, newest first (XAPI-00254:
+    two statements describing the activity in two languages give both). An activity never
+    seen, or seen without a definition, is just its id.
     """
     t = xapi_statements
     sql = (
@@ -357,11 +398,34 @@ def activity_object(
         sql = sql.where(t.c.vendor_id == vendor_id)
     out: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
     with store.read() as conn:
-        for (text,) in conn.execute(sql):
-            definition = json.loads(text).get("object", {}).get("definition")
-            if isinstance(definition, dict):
-                out["definition"] = definition
-                break
+        texts = [text for (text,) in conn.execute(sql)]
+    definitions = [
+        json.loads(text).get("object", {}).get("definition") for text in texts
+    ]
+    merged = merge_definitions([d for d in definitions if isinstance(d, dict)])
+    if merged is not None:
+        out["definition"] = merged
+    return out
+
+
+def merge_definitions(
+    newest_first: Sequence[Mapping[str, Any]],
+) -> dict[str, Any] | None:
+    """One Activity definition from several, newest first (Communication 2.5).
+
+    The newest wins property by property; its ``name`` and ``description`` language maps
+    gain the languages only older definitions have.
+    """
+    if not newest_first:
+        return None
+    out = dict(newest_first[0])
+    for key in ("name", "description"):
+        languages: dict[str, Any] = {}
+        for definition in reversed(newest_first):
+            if isinstance(definition.get(key), Mapping):
+                languages.update(definition[key])
+        if languages:
+            out[key] = {**languages, **out.get(key, {})}
     return out
 
 

@@ -23,7 +23,11 @@ them. Decisions:
   ``since`` is exclusive and ``until`` inclusive, on ``stored``. The StatementRef rule holds:
   a statement whose object refers to a matching statement matches the non-time filters too,
   recursively. ``format=canonical`` keeps one language per verb and activity language map,
-  chosen by ``Accept-Language``. Not implemented yet: ``attachments=true`` (refused with 400).
+  chosen by ``Accept-Language``. With ``attachments=true`` the view answers multipart/mixed
+  with the data of the attachments of the statements returned (:func:`load_attachments`).
+* **Attachment data** (Communication 1.5.2, Data 2.4.11) sent as multipart parts is stored
+  once per sha2 in ``xapi_attachments``, in the transaction of its statements; statements
+  sent again, or naming content already stored, store nothing new.
 
 Known limits. On PostgreSQL, concurrent requests may commit out of ``seq`` order: a newest-first
 walk through ``more`` is unaffected, but an ``ascending`` walk may pass over a statement that
@@ -45,13 +49,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import ColumnElement, Connection, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.errors import Conflict, Forbidden, InvalidPayload, NotFound
 from gateway.intake.pipeline import Incoming, context_for, ingest, void_records
 from gateway.store import Store
-from gateway.store.tables import utcnow, xapi_statement_refs, xapi_statements
+from gateway.store.tables import (
+    utcnow,
+    xapi_attachments,
+    xapi_statement_refs,
+    xapi_statements,
+)
 from gateway.store.upsert import insert_ignore, select_in
+from gateway.xapi.multipart import Attachment
 from gateway.xapi.validation import (
     VOIDED_VERB,
     complete_statement,
@@ -66,6 +75,7 @@ MAX_LIMIT: Final = 500
 # transaction lasts well under this, so everything stored before "now - margin" is visible.
 CONSISTENCY_MARGIN: Final = timedelta(seconds=2)
 FORMATS: Final = ("exact", "ids", "canonical")
+_LOOKUP_CHUNK: Final = 10_000  # ids per look-up of stored statements
 
 _QUERY_PARAMS: Final = frozenset(
     {
@@ -114,10 +124,12 @@ def store_statements(
     *,
     version: str,
     now: datetime | None = None,
+    attachments: Mapping[str, bytes] | None = None,
 ) -> list[str]:
     """Store validated statements (one request) and derive their evidence; return their ids.
 
-    ``statements`` come from :func:`~gateway.xapi.validation.validate_statements`. Raises
+    ``statements`` come from :func:`~gateway.xapi.validation.validate_statements`;
+    ``attachments`` is the data of their multipart parts by lower-case sha2. Raises
     :class:`Conflict` (409) for an id stored with other content, :class:`InvalidPayload` for
     a voiding statement that targets a voiding statement, and :class:`Forbidden` for voiding
     another vendor's statement without the ``all`` scope. Nothing is stored then.
@@ -127,15 +139,9 @@ def store_statements(
         # Assigned once the write lock is held (SQLite) so ``stored`` follows commit order
         # closely; milliseconds, as the statement shows it (Data 2.4.8).
         stored = _to_millis(now or utcnow())
-        existing = {
-            row[0]: row
-            for row in select_in(
-                conn,
-                "SELECT id, vendor_id, voids, statement FROM xapi_statements"
-                " WHERE id IN ({in})",
-                ids,
-            )
-        }
+        found = _stored_or_voiding(conn, ids)
+        wanted = set(ids)
+        existing = {row[0]: row for row in found if row[0] in wanted}
         fresh: list[tuple[str, Mapping[str, Any]]] = []
         for index, (sid, statement) in enumerate(zip(ids, statements, strict=True)):
             old = existing.get(sid)
@@ -154,14 +160,7 @@ def store_statements(
         # A void may arrive before its target (Data 2.3.2); only the vendor's own counts,
         # as only it may void its statements.
         voided_before = {
-            row[0]
-            for row in select_in(
-                conn,
-                "SELECT voids FROM xapi_statements WHERE vendor_id = {p}"
-                " AND voids IN ({in})",
-                [sid for sid, _ in fresh],
-                before=[writer.vendor_id],
-            )
+            row[2] for row in found if row[1] == writer.vendor_id and row[2] in wanted
         }
         rows: list[dict[str, Any]] = []
         refs: list[dict[str, Any]] = []
@@ -198,8 +197,17 @@ def store_statements(
                 for kind, key in statement_refs(completed)
             )
             items.append(Incoming(sid, text, completed))
-        _insert_statements(conn, rows)
+        # An id another request stored meanwhile is skipped, not an error.
+        insert_ignore(conn, xapi_statements, rows)
         insert_ignore(conn, xapi_statement_refs, refs)
+        insert_ignore(
+            conn,
+            xapi_attachments,
+            [
+                {"sha2": sha2, "length": len(data), "content": data, "stored": stored}
+                for sha2, data in (attachments or {}).items()
+            ],
+        )
         if targets:  # stored earlier or in this batch (Data 2.3.2)
             conn.execute(
                 update(xapi_statements)
@@ -218,10 +226,22 @@ def store_statements(
     return ids
 
 
-def _insert_statements(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """One executemany; an id another request stored meanwhile is skipped, not an error."""
-    module: Any = sqlite if conn.dialect.name == "sqlite" else postgresql
-    conn.execute(module.insert(xapi_statements).on_conflict_do_nothing(), rows)
+def _stored_or_voiding(conn: Connection, ids: Sequence[str]) -> list[Any]:
+    """(id, vendor_id, voids, statement) of the statements stored under ``ids`` or voiding them.
+
+    One look-up per chunk of ids, so that a large batch stays under PostgreSQL's 65,535
+    parameters per statement (each id is bound twice).
+    """
+    rows: dict[str, Any] = {}
+    for start in range(0, len(ids), _LOOKUP_CHUNK):
+        for row in select_in(
+            conn,
+            "SELECT id, vendor_id, voids, statement FROM xapi_statements"
+            " WHERE id IN ({in}) OR voids IN ({in})",
+            ids[start : start + _LOOKUP_CHUNK],
+        ):
+            rows[row[0]] = row
+    return list(rows.values())
 
 
 def _check_voiding(
@@ -483,6 +503,7 @@ class SingleQuery:
     statement_id: str
     voided: bool
     format: str = "exact"
+    attachments: bool = False  # answer multipart/mixed with the attachment data
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,6 +522,7 @@ class StatementQuery:
     limit: int = DEFAULT_LIMIT
     ascending: bool = False
     format: str = "exact"
+    attachments: bool = False  # answer multipart/mixed with the attachment data
     after_seq: int | None = None  # the cursor: continue after this storage position
 
 
@@ -551,11 +573,7 @@ def parse_query(
         raise InvalidPayload(
             f"attachments must be true or false, not {values['attachments']!r}."
         )
-    if values.get("attachments") == "true":
-        raise InvalidPayload(
-            "attachments=true (a multipart/mixed response with the attachment data) is "
-            "not supported by this LRS yet; ask with attachments=false."
-        )
+    with_data = values.get("attachments") == "true"
     fmt = values.get("format", "exact")
     if fmt not in FORMATS:
         raise InvalidPayload(
@@ -576,8 +594,10 @@ def parse_query(
             raise InvalidPayload(
                 f"{singles[0]} must be a UUID, not {sid!r} (xAPI {version} Data 2.4.1)."
             )
-        return SingleQuery(sid.lower(), singles[0] == "voidedStatementId", fmt)
-    query = StatementQuery(params=tuple(pairs), format=fmt)
+        return SingleQuery(
+            sid.lower(), singles[0] == "voidedStatementId", fmt, with_data
+        )
+    query = StatementQuery(params=tuple(pairs), format=fmt, attachments=with_data)
     fields: dict[str, Any] = {}
     if "agent" in values:
         fields["agent"] = _agent_param(values["agent"], version)
@@ -770,6 +790,40 @@ def _filters(query: StatementQuery, t: Any) -> list[ColumnElement[bool]]:
     return where
 
 
+def load_attachments(store: Store, texts: Sequence[str]) -> list[Attachment]:
+    """The stored data of the attachments of statements (JSON texts), once per sha2.
+
+    In the order the statements name them, SubStatement attachments included; attachments
+    whose data was never sent (a ``fileUrl`` only) are left out (Communication 2.1.3).
+    """
+    wanted: dict[str, str] = {}  # sha2 -> contentType, first named first
+    for text in texts:
+        statement = json.loads(text)
+        found = list(statement.get("attachments", ()))
+        obj = statement.get("object", {})
+        if obj.get("objectType") == "SubStatement":
+            found += obj.get("attachments", ())
+        for attachment in found:
+            wanted.setdefault(
+                str(attachment["sha2"]).lower(), attachment["contentType"]
+            )
+    if not wanted:
+        return []
+    with store.read() as conn:
+        data = dict(
+            select_in(
+                conn,
+                "SELECT sha2, content FROM xapi_attachments WHERE sha2 IN ({in})",
+                list(wanted),
+            )
+        )
+    return [
+        Attachment(sha2, content_type, bytes(data[sha2]))
+        for sha2, content_type in wanted.items()
+        if sha2 in data
+    ]
+
+
 def consistent_through(now: datetime | None = None) -> str:
     """``X-Experience-API-Consistent-Through``: all statements stored before it are visible."""
     return format_timestamp((now or utcnow()) - CONSISTENCY_MARGIN)
@@ -823,9 +877,10 @@ def _ids_agent(agent: Any) -> Any:
 
 
 def _ids_activity(activity: Any) -> Any:
+    """An Activity by its id alone: ``objectType`` is no identifier (Comm 2.1.3, XAPI-00171)."""
     if not isinstance(activity, Mapping):
         return activity
-    return {k: v for k, v in activity.items() if k in ("objectType", "id")}
+    return {"id": activity["id"]} if "id" in activity else {}
 
 
 def _ids_object(obj: Any) -> Any:

@@ -71,7 +71,8 @@ those values. Batch-level rules that need no store (duplicate ids in one POST) a
 conflicting id) are the LRS's. Two request-level rules are pure and live here too:
 :func:`check_put_id` (the body id of a PUT equals ``statementId``) and
 :func:`check_attachment_parts` (attachments without a fileUrl need a multipart part, and every
-part must belong to an attachment). JWS signature checks are the LRS's.
+part must belong to an attachment). JWS signatures are checked by :mod:`gateway.xapi.signatures`
+and multipart bodies parsed by :mod:`gateway.xapi.multipart`.
 
 Speed: every check is hand-written over the parsed JSON with precompiled regular expressions;
 nothing is loaded per call. Structures the spec defines have a fixed depth, so only extension
@@ -1256,8 +1257,8 @@ def format_timestamp(moment: datetime) -> str:
     """An aware datetime as the LRS writes it: UTC, milliseconds, ``Z`` (Data 4.5)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("an xAPI timestamp needs an aware datetime")
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # isoformat is several times faster than strftime; the offset is always +00:00 here.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def complete_statement(

@@ -10,8 +10,13 @@ statement) or ``statements/read/mine`` (the vendor's own); ``all`` allows everyt
 
 The 1.0.3 Alternate Request Syntax (``POST ?method=PUT|GET|POST`` with a form, Communication
 1.3) is served for 1.0.3 requests, on the statements and document resources, and refused
-for 2.0, which removed it. Not supported yet, refused with a 400 sentence: ``multipart/mixed``
-bodies (attachment data) and ``attachments=true``.
+for 2.0, which removed it.
+
+Attachment data (Communication 1.5.2) comes as a ``multipart/mixed`` PUT or POST, checked by
+:mod:`gateway.xapi.multipart`; signature attachments are verified by
+:mod:`gateway.xapi.signatures` (Data 2.6) before anything is stored. A GET with
+``attachments=true`` answers ``multipart/mixed``: the Statement or StatementResult, then the
+data of their attachments.
 
 The document resources (Communication 2.3–2.6: ``/xapi/activities/state``,
 ``/xapi/activities/profile``, ``/xapi/agents/profile``) are served by the routes at the end of
@@ -27,7 +32,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -55,14 +60,23 @@ from gateway.xapi.documents import (
     save_document,
 )
 from gateway.xapi.documents import Writer as DocumentWriter
+from gateway.xapi.multipart import (
+    MULTIPART_MIXED,
+    StatementParts,
+    read_statement_parts,
+    render_multipart,
+)
+from gateway.xapi.signatures import check_signatures
 from gateway.xapi.statements import (
     StatementQuery,
+    StoredStatement,
     Writer,
     consistent_through,
     cursor_param,
     find_statements,
     get_statement,
     ifi_key,
+    load_attachments,
     parse_query,
     render_result,
     render_statement,
@@ -81,7 +95,6 @@ from gateway.xapi.validation import (
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 
 VERSIONS: Final = ("1.0.3", "2.0.0")
-LATEST: Final = "2.0.0"
 CHALLENGE: Final = 'Basic realm="Tessera xAPI"'
 _VERSION_1 = re.compile(r"1\.0(?:\.\d+)?")
 _VERSION_2 = re.compile(r"2\.0(?:\.\d+)?")
@@ -91,8 +104,13 @@ _JSON = "application/json"
 
 @bp.after_request
 def _xapi_headers(response: Response) -> Response:
-    """Communication 3.3 and 2.1.3: the version and Consistent-Through on every response."""
-    response.headers["X-Experience-API-Version"] = g.get("xapi_version", LATEST)
+    """Communication 3.3 and 2.1.3: the version and Consistent-Through on every response.
+
+    A request that names no version is answered with the configured default (the 1.0.3
+    suite expects 1.0.3 there and the 2.0 suite 2.0.0; the request cannot say which).
+    """
+    default = tessera().settings.xapi_default_version
+    response.headers["X-Experience-API-Version"] = g.get("xapi_version", default)
     response.headers["X-Experience-API-Consistent-Through"] = consistent_through()
     return response
 
@@ -157,35 +175,45 @@ def _writer(req: Request) -> Writer:
     )
 
 
-def _body(req: Request, version: str, *, allowed_params: frozenset[str]) -> Any:
-    """The parsed JSON body of a PUT or POST, once its parameters and type are checked."""
+def _body(
+    req: Request, version: str, *, allowed_params: frozenset[str]
+) -> tuple[Any, StatementParts]:
+    """The parsed JSON of a PUT or POST and its parts, once parameters and type are checked.
+
+    An ``application/json`` body is one part without attachment data; a ``multipart/mixed``
+    one carries the statements in its first part and attachment data in the others
+    (Communication 1.5.2).
+    """
     for name in req.args:
         if name not in allowed_params:
             raise InvalidPayload(
                 f"{name!r} is not a parameter of this request (xAPI {version} "
                 "Communication 2.1)."
             )
-    if req.mimetype == "multipart/mixed":
-        raise InvalidPayload(
-            "multipart/mixed statements (attachment data sent with the statement) are not "
-            "supported by this LRS yet; send application/json with a fileUrl on each "
-            "attachment."
+    if req.mimetype == MULTIPART_MIXED:
+        parts = read_statement_parts(
+            req.headers.get("Content-Type", ""), req.get_data(), version=version
         )
-    if req.mimetype != _JSON:
+    elif req.mimetype == _JSON:
+        parts = StatementParts(req.get_data(), {})
+    else:
         raise InvalidPayload(
-            f"Statements are sent as application/json, not "
-            f"{req.mimetype or 'a body without a Content-Type'} "
+            f"Statements are sent as application/json, or multipart/mixed with attachment "
+            f"data, not {req.mimetype or 'a body without a Content-Type'} "
             f"(xAPI {version} Communication 1.5)."
         )
     try:
-        return json.loads(req.get_data())
+        return json.loads(parts.statements), parts
     except ValueError as exc:
-        raise InvalidPayload(f"The body is not valid JSON: {exc}.") from None
+        raise InvalidPayload(f"The statements are not valid JSON: {exc}.") from None
     except RecursionError:
         raise InvalidPayload("The body nests JSON too deeply.") from None
 
 
-def _validated(version: str, payload: Any, *, single: bool) -> list[dict[str, Any]]:
+def _validated(
+    version: str, payload: Any, parts: StatementParts, *, single: bool
+) -> list[dict[str, Any]]:
+    """The checked statements of a request, their attachment parts and signatures too."""
     try:
         if single:
             if not isinstance(payload, dict):
@@ -198,7 +226,8 @@ def _validated(version: str, payload: Any, *, single: bool) -> list[dict[str, An
             statements = validate_statements(payload, version=version)
     except RecursionError:
         raise InvalidPayload("The statement nests JSON too deeply.") from None
-    check_attachment_parts(statements, (), version=version)
+    check_attachment_parts(statements, parts.attachments.keys(), version=version)
+    check_signatures(statements, parts.attachments, version=version)
     return statements
 
 
@@ -265,21 +294,33 @@ def _put(req: Request) -> Response:
         )
     statement_id = req.args["statementId"]
     check_put_id(statement_id, {}, version=version)
-    payload = _body(req, version, allowed_params=frozenset({"statementId"}))
-    [statement] = _validated(version, payload, single=True)
+    payload, parts = _body(req, version, allowed_params=frozenset({"statementId"}))
+    [statement] = _validated(version, payload, parts, single=True)
     check_put_id(statement_id, statement, version=version)
     statement["id"] = statement.get("id", statement_id)
-    store_statements(tessera().store, writer, [statement], version=version)
+    store_statements(
+        tessera().store,
+        writer,
+        [statement],
+        version=version,
+        attachments=parts.attachments,
+    )
     return Response(status=204)
 
 
 def _post(req: Request) -> Response:
     version = _version(req)
     writer = _writer(req)
-    payload = _body(req, version, allowed_params=frozenset())
-    statements = _validated(version, payload, single=False)
+    payload, parts = _body(req, version, allowed_params=frozenset())
+    statements = _validated(version, payload, parts, single=False)
     ids = (
-        store_statements(tessera().store, writer, statements, version=version)
+        store_statements(
+            tessera().store,
+            writer,
+            statements,
+            version=version,
+            attachments=parts.attachments,
+        )
         if statements
         else []
     )
@@ -294,8 +335,9 @@ def _get(req: Request) -> Response:
     languages = _languages(req)
     if not isinstance(query, StatementQuery):
         found = get_statement(store, query, vendor_id=vendor_id)
-        response = Response(
-            render_statement(found, query.format, languages), mimetype=_JSON
+        response = _statements_response(
+            render_statement(found, query.format, languages),
+            [found] if query.attachments else None,
         )
         response.last_modified = found.stored  # the 2.0 suite checks it
         return response
@@ -305,12 +347,25 @@ def _get(req: Request) -> Response:
         if page.more
         else None
     )
-    response = Response(
-        render_result(page, query.format, more, languages), mimetype=_JSON
+    response = _statements_response(
+        render_result(page, query.format, more, languages),
+        page.statements if query.attachments else None,
     )
     if page.statements:
         response.last_modified = max(s.stored for s in page.statements)
     return response
+
+
+def _statements_response(
+    body: str, with_data: Sequence[StoredStatement] | None
+) -> Response:
+    """JSON, or multipart/mixed with the data of ``with_data``'s attachments (Comm 2.1.3)."""
+    if with_data is None:
+        return Response(body, mimetype=_JSON)
+    content_type, multipart = render_multipart(
+        body, load_attachments(tessera().store, [s.text for s in with_data])
+    )
+    return Response(multipart, content_type=content_type)
 
 
 # Form fields of the Alternate Request Syntax that are request headers (Comm 1.3).
@@ -565,6 +620,7 @@ def _documents(req: Request, kind: Kind) -> Response:
         content_type=req.content_type or DEFAULT_TYPE,
         pre=_preconditions(req),
         merge=method == "POST",
+        version=version,
     )
     return Response(status=204, headers={"ETag": quoted(etag)})
 

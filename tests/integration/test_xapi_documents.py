@@ -15,11 +15,9 @@ from werkzeug.test import TestResponse
 
 from gateway.store import Store
 from gateway.xapi import documents
-from tests.api_helpers import basic_auth_headers, make_statement
+from tests.api_helpers import V1, V2, basic_auth_headers, make_statement
 from tests.unit.shared_fixtures import XAPI_SPEC, load_json
 
-V1 = "1.0.3"
-V2 = "2.0.0"
 AU = "https://vendor.example/au/1"
 ADA = {"objectType": "Agent", "mbox": "mailto:ada@school.example"}
 BOB = {"account": {"homePage": "https://lms.example", "name": "bob"}}
@@ -108,7 +106,14 @@ def test_put_get_merge_delete(
     docs: Docs, path: str, base: dict[str, Any], id_param: str, version: str
 ) -> None:
     params = {**base, id_param: "bookmark"}
-    first = docs.call("PUT", path, params, body={"a": 1, "b": 2}, version=version)
+    first = docs.call(
+        "PUT",
+        path,
+        params,
+        body={"a": 1, "b": 2},
+        version=version,
+        headers={"If-None-Match": "*"},
+    )
     assert first.status_code == 204, first.get_data(as_text=True)
     assert first.headers["X-Experience-API-Version"] == version
     assert first.headers["ETag"] == _etag(json.dumps({"a": 1, "b": 2}).encode())
@@ -252,14 +257,32 @@ def test_unconditional_profile_overwrite_is_409(
     docs: Docs, path: str, base: dict[str, Any], version: str
 ) -> None:
     params = {**base, "profileId": "p"}
-    assert (
-        docs.call("PUT", path, params, body={"v": 1}, version=version).status_code
-        == 204
+    create = {"If-None-Match": "*"}
+    first = docs.call(
+        "PUT", path, params, body={"v": 1}, version=version, headers=create
     )
+    assert first.status_code == 204
     blind = docs.call("PUT", path, params, body={"v": 2}, version=version)
     assert blind.status_code == 409
     assert "If-Match" in _detail(blind)
     assert docs.call("GET", path, params, version=version).json == {"v": 1}
+
+
+@pytest.mark.parametrize(
+    ("path", "base"),
+    [(ACTIVITY_PROFILE, {"activityId": AU}), (AGENT_PROFILE, {"agent": ADA})],
+)
+def test_a_blind_profile_put_creates_in_2_0_and_is_400_in_1_0_3(
+    docs: Docs, path: str, base: dict[str, Any]
+) -> None:
+    """The 1.0.3 suite reads the concurrency headers as required (XAPI-00273, -00287)."""
+    params = {**base, "profileId": "new"}
+    refused = docs.call("PUT", path, params, body={"v": 1}, version=V1)
+    assert refused.status_code == 400
+    assert "If-None-Match" in _detail(refused)
+    assert docs.call("GET", path, params).status_code == 404
+    assert docs.call("PUT", path, params, body={"v": 1}, version=V2).status_code == 204
+    assert docs.call("GET", path, params).json == {"v": 1}
 
 
 def test_a_racing_first_write_is_409(
@@ -278,11 +301,19 @@ def test_a_racing_first_write_is_409(
     assert docs.call("GET", STATE, params).json == {"v": 1}
 
 
-def test_state_may_be_overwritten_without_headers(docs: Docs) -> None:
+def test_state_may_be_overwritten_without_headers_in_1_0_3_only(docs: Docs) -> None:
+    """1.0.3 Communication 3.1 exempts the State resource; 2.0 (4.1.4) does not."""
     params = _state(stateId="s")
-    assert docs.call("PUT", STATE, params, body={"v": 1}).status_code == 204
-    assert docs.call("PUT", STATE, params, body={"v": 2}).status_code == 204
+    assert docs.call("PUT", STATE, params, body={"v": 1}, version=V1).status_code == 204
+    assert docs.call("PUT", STATE, params, body={"v": 2}, version=V1).status_code == 204
     assert docs.call("GET", STATE, params).json == {"v": 2}
+    blind = docs.call("PUT", STATE, params, body={"v": 3}, version=V2)
+    assert blind.status_code == 409
+    assert "If-Match" in _detail(blind)
+    assert docs.call("GET", STATE, params).json == {"v": 2}
+    assert (
+        docs.call("POST", STATE, params, body={"w": 1}, version=V2).status_code == 204
+    )
 
 
 # --- ids, since, registration, delete-all ---------------------------------------------------
@@ -493,20 +524,31 @@ def _post_statement(docs: Docs, statement: dict[str, Any]) -> None:
     assert posted.status_code == 200, posted.get_data(as_text=True)
 
 
-def test_activity_object_has_the_latest_definition(docs: Docs) -> None:
+def test_activity_object_has_all_that_is_known_of_its_definition(docs: Docs) -> None:
     unknown = docs.call("GET", "/xapi/activities", {"activityId": AU})
     assert unknown.status_code == 200
     assert unknown.json == {"objectType": "Activity", "id": AU}
-    for title in ("Quiz", "Quiz 2"):
+    definitions = (
+        {"name": {"en-US": "Quiz", "de-DE": "Test"}, "type": "http://t.example/a"},
+        {"name": {"fr-FR": "Examen"}, "description": {"fr-FR": "Un examen"}},
+        {"name": {"en-US": "Quiz 2"}, "type": "http://t.example/b"},
+    )
+    for definition in definitions:
         statement = make_statement(str(uuid.uuid4()), activity=AU)
-        statement["object"]["definition"] = {"name": {"en-US": title}}
+        statement["object"]["definition"] = definition
         _post_statement(docs, statement)
     _post_statement(docs, make_statement(str(uuid.uuid4()), activity=AU))
     found = docs.call("GET", "/xapi/activities", {"activityId": AU})
+    # The newest definition wins property by property; languages only older ones have are
+    # kept (XAPI-00254).
     assert found.json == {
         "objectType": "Activity",
         "id": AU,
-        "definition": {"name": {"en-US": "Quiz 2"}},
+        "definition": {
+            "name": {"en-US": "Quiz 2", "de-DE": "Test", "fr-FR": "Examen"},
+            "description": {"fr-FR": "Un examen"},
+            "type": "http://t.example/b",
+        },
     }
     assert docs.call("HEAD", "/xapi/activities", {"activityId": AU}).status_code == 200
     bad = docs.call("GET", "/xapi/activities", {"activityId": "no iri"})
@@ -608,7 +650,12 @@ def test_alternate_request_syntax_on_documents(docs: Docs) -> None:
     assert got.status_code == 200
     assert got.json == {"a": 1}
     assert got.headers["ETag"] == _etag(b'{"a": 1}')
-    profile = {"activityId": AU, "profileId": "p", "Content-Type": "text/plain"}
+    profile = {
+        "activityId": AU,
+        "profileId": "p",
+        "Content-Type": "text/plain",
+        "If-None-Match": "*",
+    }
     assert (
         _alternate(
             docs, ACTIVITY_PROFILE, "PUT", {**profile, "content": "hi"}

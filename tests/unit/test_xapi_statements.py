@@ -121,10 +121,8 @@ def test_ids_format_keeps_only_identifiers() -> None:
     out = ids_format(_statement())
     assert out["actor"] == {"objectType": "Agent", "mbox": "mailto:ada@school.example"}
     assert out["verb"] == {"id": ADL + "passed"}
-    assert out["object"] == {
-        "objectType": "Activity",
-        "id": "https://vendor.example/quiz/7",
-    }
+    # An Activity by its id alone (XAPI-00171: one key).
+    assert out["object"] == {"id": "https://vendor.example/quiz/7"}
     assert out["context"]["instructor"] == {
         "objectType": "Group",
         "member": [
