@@ -9,7 +9,7 @@ the learner can reach; the explanation names it ("needs a performance task").
 - ``required_kinds`` from ``required_kinds_from``: at least one piece of one of these kinds for
   that level and above (default: a performance task or an assessment for Mastery).
 - ``auto_kinds`` and ``auto_cap``: evidence only of these kinds (auto-scored practice) reaches
-  at most ``auto_cap`` (default Near Mastery): digital-content data alone never decides.
+  at most ``auto_cap`` (default: the level below mastery): digital data never decides alone.
 - ``min_dok`` from ``min_dok_from``: a piece at this Webb depth of knowledge or deeper for that
   level and above (off by default; CASE has no DOK, it comes from the alignment).
 
@@ -44,7 +44,7 @@ class Rules:
     required_kinds: tuple[str, ...] = ("performance_task", "assessment")
     required_kinds_from: str | None = None  # a level code; None: the mastery level
     auto_kinds: tuple[str, ...] = ("practice",)
-    auto_cap: str | None = "near"  # a level code; None: no cap
+    auto_cap: str | None = "near"  # a level code; None: no cap (parsed: below mastery)
     min_dok: int | None = None
     min_dok_from: str | None = None  # a level code; None: the top level
 
@@ -96,6 +96,10 @@ def parse_rules(value: Any, scale: Scale, field: str = "rules") -> Rules:
                     f"or null (got {code!r})."
                 )
             args[key] = code
+    if (
+        "auto_cap" not in value
+    ):  # the default: the level just below mastery, on any scale
+        args["auto_cap"] = scale.levels[max(scale.mastery_index - 1, 0)].code
     return Rules(**args)
 
 

@@ -359,3 +359,14 @@ def test_resuming_a_stored_fold_equals_folding_everything(
         engine.step(config, resumed, piece)
     assert resumed.to_json(4) == whole.to_json(4)
     assert engine.decide(config, resumed) == engine.decide(config, whole)
+
+
+def test_the_default_practice_cap_is_the_level_below_mastery_on_any_scale() -> None:
+    scale = [
+        {"code": "none", "label": "Not started", "points": 0},
+        {"code": "secure", "label": "Secure", "points": 1, "mastery": True},
+        {"code": "beyond", "label": "Beyond", "points": 2},
+    ]
+    config = merge([("framework", {"scale": scale})])
+    assert config.rules.auto_cap == "none"
+    assert merge([]).rules.auto_cap == "near"
