@@ -163,6 +163,8 @@ def step(config: MasteryConfig, fold: Fold, piece: Piece) -> None:
 def _status(config: MasteryConfig, fold: Fold) -> str:
     if fold.count == 0:
         return NO_EVIDENCE
+    if fold.count < config.rules.min_evidence:  # held below mastery whatever the scores
+        return NOT_YET
     scale = config.scale
     level = config.policy.level_index(fold.policy, scale)
     if level is None or level < scale.mastery_index:
