@@ -24,7 +24,7 @@ def _resolves_to(*addresses: str):  # type: ignore[no-untyped-def]
         "192.168.1.1",
         "169.254.169.254",
         "100.64.0.1",
-        "0.0.0.0",
+        "0.0.0.0",  # noqa: S104
         "::1",
         "fe80::1",
         "fc00::1",
