@@ -19,3 +19,14 @@ def uuid5(namespace: uuid.UUID, name: str) -> str:
     digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = digest.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_CONTEXT_NS = uuid.UUID("3f2d8a61-94b7-4c1e-8f0a-6b5e2c7d9a13")
+
+
+def context_id(source: str, key: str) -> str:
+    """The id of a class (course context) known to ``source`` by ``key`` (``contexts.id``).
+
+    For LTI the key is ``"<issuer>|<client id>|<deployment id>|<context id>"``.
+    """
+    return uuid5(_CONTEXT_NS, f"{source}|{key}")

@@ -76,6 +76,7 @@ GROUP_MODULES: tuple[str, ...] = (
     "gateway.api.alignments",
     "gateway.api.learners",
     "gateway.api.records",
+    "gateway.api.platforms",
 )
 
 meta = ApiGroup(
