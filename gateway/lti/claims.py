@@ -10,7 +10,7 @@ are closed here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,16 +69,8 @@ class Launch:
 
     @property
     def is_learner(self) -> bool:
-        """Whether any role is a learner role (context or institution, full or short)."""
-        return any(_role_is(r, _LEARNER_ROLES, "Learner") for r in self.roles)
-
-    @property
-    def is_instructor(self) -> bool:
-        """Whether any role lets the person see the whole class."""
-        return any(
-            _role_is(r, _INSTRUCTOR_ROLES, "Instructor", "Administrator")
-            for r in self.roles
-        )
+        """Whether any role is a learner role."""
+        return has_learner_role(self.roles)
 
     def service_claims(self) -> dict[str, Any]:
         """The parts later pages and services need, kept with the launch."""
@@ -94,8 +86,17 @@ class Launch:
         }
 
 
-def _role_is(role: str, suffixes: tuple[str, ...], *short: str) -> bool:
-    return role in short or role.endswith(suffixes)
+def has_learner_role(roles: Sequence[str]) -> bool:
+    """Whether any role is a learner role (context or institution, full URI or short name)."""
+    return any(r == "Learner" or r.endswith(_LEARNER_ROLES) for r in roles)
+
+
+def has_instructor_role(roles: Sequence[str]) -> bool:
+    """Whether any role lets the person see the whole class (unknown roles do not)."""
+    return any(
+        r in ("Instructor", "Administrator") or r.endswith(_INSTRUCTOR_ROLES)
+        for r in roles
+    )
 
 
 def read_header(id_token: str) -> str:
