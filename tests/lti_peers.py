@@ -89,7 +89,7 @@ class EvilPlatform:
             allow_private=True,
         )
 
-    def claims(self, nonce: str, **overrides: Any) -> dict[str, Any]:
+    def claims(self, nonce: str, /, **overrides: Any) -> dict[str, Any]:
         now = int(time.time())
         claims: dict[str, Any] = {
             "iss": ISSUER,
