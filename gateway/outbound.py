@@ -106,11 +106,16 @@ class SafeSession(requests.Session):
     """
 
     def __init__(
-        self, *, allow_private: bool, resolver: Resolver = resolve_host
+        self,
+        *,
+        allow_private: bool,
+        resolver: Resolver = resolve_host,
+        timeout: tuple[float, float] = TIMEOUT,
     ) -> None:
         super().__init__()
         self.allow_private = allow_private
         self.resolver = resolver
+        self.timeout = timeout
         self.headers["User-Agent"] = USER_AGENT
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> Any:
@@ -121,5 +126,5 @@ class SafeSession(requests.Session):
             resolver=self.resolver,
         )
         if kwargs.get("timeout") is None:
-            kwargs["timeout"] = TIMEOUT
+            kwargs["timeout"] = self.timeout
         return super().send(request, **kwargs)

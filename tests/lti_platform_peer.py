@@ -284,7 +284,12 @@ class PeerPlatform:
         def lineitems() -> Response:
             if request.method == "POST":
                 return reply(ags().handle_create_lineitem())
-            return reply(ags().handle_get_lineitems())
+            answer = ags().handle_get_lineitems()
+            # 0.1.8 answers {"content": [...], "has_next": ...}; AGS 2.0 section 3.2 wants
+            # the JSON array of line items (paging in a Link header), as real platforms send.
+            if answer.code == 200:
+                answer.result = answer.result["content"]
+            return reply(answer)
 
         @app.post("/mod/lti/services.php/2/lineitems/<item_id>/lineitem/scores")
         def scores(item_id: str) -> Response:

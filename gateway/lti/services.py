@@ -35,7 +35,7 @@ from gateway.lti.claims import has_learner_role
 from gateway.lti.jwks import JwksCache
 from gateway.lti.launch import learner_refs, upsert_context, upsert_members
 from gateway.lti.platforms import Registration, get_registration
-from gateway.outbound import SafeSession
+from gateway.outbound import TIMEOUT, SafeSession
 from gateway.store import Store
 from gateway.store.tables import (
     context_members,
@@ -193,6 +193,7 @@ class LtiServices:
     """The per-app LTI machinery: the platform key cache, the token cache, the session."""
 
     allow_private: bool
+    timeout: tuple[float, float] = TIMEOUT
     jwks: JwksCache = field(init=False)
     tokens: TokenCache = field(default_factory=TokenCache)
 
@@ -201,7 +202,7 @@ class LtiServices:
 
     def session(self) -> SafeSession:
         """A new outbound session (checked URLs, User-Agent, timeouts)."""
-        return SafeSession(allow_private=self.allow_private)
+        return SafeSession(allow_private=self.allow_private, timeout=self.timeout)
 
 
 def lti_services(app: Flask | None = None) -> LtiServices:
