@@ -60,9 +60,13 @@ def check_url(
     *,
     allow_private: bool,
     what: str = "URL",
-    resolver: Resolver = resolve_host,
+    resolver: Resolver | None = resolve_host,
 ) -> str:
-    """Return ``url`` when Tessera may call it; raise :class:`UnsafeUrl` saying why not."""
+    """Return ``url`` when Tessera may call it; raise :class:`UnsafeUrl` saying why not.
+
+    With ``resolver=None`` host names are not resolved (only literal addresses are checked):
+    for checks when a URL is stored, where DNS may not answer yet; every call still checks.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UnsafeUrl(f"The {what} {url!r} is not an absolute https URL.")
@@ -74,8 +78,14 @@ def check_url(
             "(TESSERA_ALLOW_PRIVATE_URLS=1 lifts this for development)."
         )
     host = parts.hostname
+    if resolver is None and not _is_ip(host):
+        return url
     try:
-        addresses = [host] if _is_ip(host) else resolver(host, parts.port or 443)
+        addresses = (
+            [host]
+            if _is_ip(host) or resolver is None
+            else resolver(host, parts.port or 443)
+        )
     except OSError as exc:
         raise UnsafeUrl(
             f"The host of the {what} {url!r} does not resolve ({exc})."

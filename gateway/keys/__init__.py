@@ -101,13 +101,19 @@ def rotate_key(
     The current key keeps signing until then (its ``retired_at`` is set to that moment) and
     stays published for :data:`SIGNED_LIFETIME` after.
     """
-    now = utcnow()
+    retire_at = utcnow() + publish_lead
     with store.write() as conn:
+        # Every key still signing or waiting to sign stops by then at the latest.
         conn.execute(
             update(signing_keys)
             .where(signing_keys.c.purpose == purpose)
-            .where(signing_keys.c.retired_at.is_(None))
-            .values(retired_at=now + publish_lead)
+            .where(
+                or_(
+                    signing_keys.c.retired_at.is_(None),
+                    signing_keys.c.retired_at > retire_at,
+                )
+            )
+            .values(retired_at=retire_at)
         )
         return _insert(conn, purpose)
 

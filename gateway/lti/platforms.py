@@ -128,7 +128,9 @@ def check_registration(new: NewRegistration, *, allow_private: bool) -> None:
         ("auth token URL", new.auth_token_url),
         ("JWKS URL", new.jwks_url),
     ):
-        check_url(url, allow_private=allow_private, what=what)
+        # Host names are resolved when Tessera calls them (DNS may change); literal
+        # addresses and the scheme are refused here already.
+        check_url(url, allow_private=allow_private, what=what, resolver=None)
     for dep in new.deployment_ids:
         _check_deployment_id(dep)
 

@@ -85,3 +85,11 @@ def test_an_unresolvable_host_is_refused() -> None:
 
     with pytest.raises(UnsafeUrl, match="does not resolve"):
         check_url("https://nowhere.invalid/x", allow_private=False, resolver=fails)
+
+
+def test_without_a_resolver_only_scheme_and_literal_addresses_are_checked() -> None:
+    assert check_url("https://lms.example.edu/x", allow_private=False, resolver=None)
+    with pytest.raises(UnsafeUrl):
+        check_url("https://169.254.169.254/latest", allow_private=False, resolver=None)
+    with pytest.raises(UnsafeUrl):
+        check_url("http://lms.example.edu/x", allow_private=False, resolver=None)
