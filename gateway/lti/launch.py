@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from gateway.errors import LaunchForbidden, LaunchUnauthorized
 from gateway.ids import context_id
@@ -44,6 +44,56 @@ from gateway.store.upsert import insert_ignore
 
 LOGIN_LIFETIME = timedelta(minutes=10)
 LAUNCH_LIFETIME = timedelta(hours=8)  # how long the launch pages stay open
+LAST_LAUNCH_RESOLUTION = timedelta(hours=1)
+
+
+# The launch's hot path runs these prebuilt statements (SQLAlchemy then reuses their
+# compiled form); see bench/bench_lti.py.
+_LOAD_LOGIN = (
+    select(
+        lti_logins.c.state,
+        lti_logins.c.nonce,
+        lti_logins.c.target_link_uri,
+        lti_logins.c.binding_sha256,
+        lti_logins.c.login_params,
+        lti_logins.c.expires_at,
+        lti_logins.c.used_at,
+        *lti_registrations.c,
+    )
+    .join(lti_registrations, lti_registrations.c.id == lti_logins.c.registration_id)
+    .where(lti_logins.c.state == bindparam("state"))
+)
+_CONSUME = (
+    update(lti_logins)
+    .where(lti_logins.c.state == bindparam("s"))
+    .where(lti_logins.c.used_at.is_(None))
+    .values(used_at=bindparam("now"))
+)
+_DEPLOYMENT = (
+    select(lti_deployments.c.status, lti_deployments.c.last_launch_at)
+    .where(lti_deployments.c.registration_id == bindparam("rid"))
+    .where(lti_deployments.c.deployment_id == bindparam("dep"))
+)
+_CONTEXT = select(contexts.c.title, contexts.c.label).where(
+    contexts.c.id == bindparam("ctx")
+)
+_MEMBERS = (
+    select(
+        context_members.c.learner_id,
+        context_members.c.roles,
+        context_members.c.is_learner,
+        context_members.c.status,
+    )
+    .where(context_members.c.context_id == bindparam("ctx"))
+    .where(context_members.c.learner_id.in_(bindparam("ids", expanding=True)))
+)
+_SERVICES = select(
+    lti_context_services.c.registration_id,
+    lti_context_services.c.memberships_url,
+    lti_context_services.c.lineitems_url,
+    lti_context_services.c.ags_scopes,
+).where(lti_context_services.c.context_id == bindparam("ctx"))
+_INSERT_LAUNCH = insert(lti_launches)
 
 
 def sha256_hex(value: str) -> str:
@@ -115,22 +165,8 @@ def start_login(
 
 def load_login(store: Store, state: str) -> PendingLogin | None:
     """The login ``state`` names, if it exists and has not expired."""
-    stmt = (
-        select(
-            lti_logins.c.state,
-            lti_logins.c.nonce,
-            lti_logins.c.target_link_uri,
-            lti_logins.c.binding_sha256,
-            lti_logins.c.login_params,
-            lti_logins.c.expires_at,
-            lti_logins.c.used_at,
-            *lti_registrations.c,
-        )
-        .join(lti_registrations, lti_registrations.c.id == lti_logins.c.registration_id)
-        .where(lti_logins.c.state == state)
-    )
     with store.read() as conn:
-        row = conn.execute(stmt).first()
+        row = conn.execute(_LOAD_LOGIN, {"state": state}).first()
     if row is None or row.expires_at <= utcnow():
         return None
     return PendingLogin(
@@ -189,20 +225,13 @@ def record_launch(store: Store, login: PendingLogin, launch: Launch) -> LaunchRe
     now = utcnow()
     pending = False
     with store.write() as conn:
-        consumed = conn.execute(
-            update(lti_logins)
-            .where(lti_logins.c.state == login.state)
-            .where(lti_logins.c.used_at.is_(None))
-            .values(used_at=now)
-        ).rowcount
+        consumed = conn.execute(_CONSUME, {"s": login.state, "now": now}).rowcount
         if consumed != 1:
             raise _replayed()
-        status = conn.execute(
-            select(lti_deployments.c.status)
-            .where(lti_deployments.c.registration_id == reg.id)
-            .where(lti_deployments.c.deployment_id == launch.deployment_id)
-        ).scalar()
-        if status is None:
+        known = conn.execute(
+            _DEPLOYMENT, {"rid": reg.id, "dep": launch.deployment_id}
+        ).first()
+        if known is None:
             status = "active" if reg.deployment_policy == "accept" else "pending"
             insert_ignore(
                 conn,
@@ -217,13 +246,19 @@ def record_launch(store: Store, login: PendingLogin, launch: Launch) -> LaunchRe
                     }
                 ],
             )
-        elif status == "active":
-            conn.execute(
-                update(lti_deployments)
-                .where(lti_deployments.c.registration_id == reg.id)
-                .where(lti_deployments.c.deployment_id == launch.deployment_id)
-                .values(last_launch_at=now)
-            )
+        else:
+            status = known.status
+            # Recorded to the hour: a busy deployment does not rewrite its row each launch.
+            if status == "active" and (
+                known.last_launch_at is None
+                or known.last_launch_at < now - LAST_LAUNCH_RESOLUTION
+            ):
+                conn.execute(
+                    update(lti_deployments)
+                    .where(lti_deployments.c.registration_id == reg.id)
+                    .where(lti_deployments.c.deployment_id == launch.deployment_id)
+                    .values(last_launch_at=now)
+                )
         pending = status != "active"
         if not pending:
             record = _write_launch(conn, reg, launch, now)
@@ -262,19 +297,20 @@ def _write_launch(
             upsert_services(conn, ctx_id, reg.id, launch, now)
     launch_id = secrets.token_urlsafe(24)
     conn.execute(
-        insert(lti_launches).values(
-            id=launch_id,
-            registration_id=reg.id,
-            deployment_id=launch.deployment_id,
-            message_type=launch.message_type,
-            sub=launch.sub,
-            learner_id=learner_id,
-            context_id=ctx_id,
-            roles=list(launch.roles),
-            claims=launch.service_claims(),
-            created_at=now,
-            expires_at=now + LAUNCH_LIFETIME,
-        )
+        _INSERT_LAUNCH,
+        {
+            "id": launch_id,
+            "registration_id": reg.id,
+            "deployment_id": launch.deployment_id,
+            "message_type": launch.message_type,
+            "sub": launch.sub,
+            "learner_id": learner_id,
+            "context_id": ctx_id,
+            "roles": list(launch.roles),
+            "claims": launch.service_claims(),
+            "created_at": now,
+            "expires_at": now + LAUNCH_LIFETIME,
+        },
     )
     return LaunchRecord(launch_id, learner_id, ctx_id, launch)
 
@@ -283,26 +319,29 @@ def upsert_context(conn: Any, ctx_id: str, key: str, claim: Any, now: datetime) 
     """Create or refresh a ``contexts`` row from an LTI context claim or NRPS context."""
     title = claim.get("title") if isinstance(claim.get("title"), str) else None
     label = claim.get("label") if isinstance(claim.get("label"), str) else None
-    insert_ignore(
-        conn,
-        contexts,
-        [
-            {
-                "id": ctx_id,
-                "source": "lti",
-                "key": key,
-                "title": title,
-                "label": label[:200] if label else None,
-                "created_at": now,
-                "updated_at": now,
-            }
-        ],
-    )
-    if title or label:
+    label = label[:200] if label else None
+    stored = conn.execute(_CONTEXT, {"ctx": ctx_id}).first()
+    if stored is None:
+        insert_ignore(
+            conn,
+            contexts,
+            [
+                {
+                    "id": ctx_id,
+                    "source": "lti",
+                    "key": key,
+                    "title": title,
+                    "label": label,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+    elif (title or label) and (stored.title, stored.label) != (title, label):
         conn.execute(
             update(contexts)
             .where(contexts.c.id == ctx_id)
-            .values(title=title, label=label[:200] if label else None, updated_at=now)
+            .values(title=title, label=label, updated_at=now)
         )
 
 
@@ -313,30 +352,35 @@ def upsert_members(
     now: datetime,
 ) -> None:
     """Create or refresh memberships: (learner id, role URIs, is learner, status)."""
-    rows = [
-        {
-            "context_id": ctx_id,
-            "learner_id": learner_id,
-            "roles": roles,
-            "is_learner": is_learner,
-            "status": status,
-            "updated_at": now,
-        }
-        for learner_id, roles, is_learner, status in members
-    ]
-    insert_ignore(conn, context_members, rows)
-    for row in rows:
-        conn.execute(
-            update(context_members)
-            .where(context_members.c.context_id == ctx_id)
-            .where(context_members.c.learner_id == row["learner_id"])
-            .values(
-                roles=row["roles"],
-                is_learner=row["is_learner"],
-                status=row["status"],
-                updated_at=now,
+    if not members:
+        return
+    stored = {
+        r.learner_id: (list(r.roles), bool(r.is_learner), r.status)
+        for r in conn.execute(_MEMBERS, {"ctx": ctx_id, "ids": [m[0] for m in members]})
+    }
+    new_rows = []
+    for learner_id, roles, is_learner, status in members:
+        if learner_id not in stored:
+            new_rows.append(
+                {
+                    "context_id": ctx_id,
+                    "learner_id": learner_id,
+                    "roles": roles,
+                    "is_learner": is_learner,
+                    "status": status,
+                    "updated_at": now,
+                }
             )
-        )
+        elif stored[learner_id] != (roles, is_learner, status):
+            conn.execute(
+                update(context_members)
+                .where(context_members.c.context_id == ctx_id)
+                .where(context_members.c.learner_id == learner_id)
+                .values(
+                    roles=roles, is_learner=is_learner, status=status, updated_at=now
+                )
+            )
+    insert_ignore(conn, context_members, new_rows)
 
 
 def upsert_services(
@@ -349,14 +393,20 @@ def upsert_services(
         "memberships_url": launch.nrps_url,
         "lineitems_url": ags.get("lineitems"),
         "ags_scopes": list(ags.get("scope") or []),
-        "updated_at": now,
     }
-    insert_ignore(conn, lti_context_services, [{"context_id": ctx_id, **values}])
-    conn.execute(
-        update(lti_context_services)
-        .where(lti_context_services.c.context_id == ctx_id)
-        .values(**values)
-    )
+    stored = conn.execute(_SERVICES, {"ctx": ctx_id}).first()
+    if stored is None:
+        insert_ignore(
+            conn,
+            lti_context_services,
+            [{"context_id": ctx_id, **values, "updated_at": now}],
+        )
+    elif dict(stored._mapping) != values:
+        conn.execute(
+            update(lti_context_services)
+            .where(lti_context_services.c.context_id == ctx_id)
+            .values(**values, updated_at=now)
+        )
 
 
 @dataclass(frozen=True, slots=True)
