@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,17 @@ run: $(VENV)/.installed-run
 	exec $(BIN)/tessera run
 
 ## make test: set up, lint, type-check and run the whole test suite
-test: lint
+test: lint browser
 	$(BIN)/pytest
+
+## Chromium for the browser test (tests/e2e/test_lti_browser.py): the Debian package, installed
+## when missing and this runs as root with apt-get; otherwise that test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+	  echo "chromium could not be installed: the browser test will be skipped" >&2
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check gateway adapters tests bench wsgi.py

@@ -96,6 +96,7 @@ class PeerPlatform:
     """lti1p3platform served on a local port, registered for a Tessera at ``tool_base``."""
 
     tool_base: str
+    host: str = "127.0.0.1"  # "localhost" makes the platform another site than Tessera
     client_id: str = "peer-client"
     deployment_id: str = "1"
     line_items: dict[str, dict[str, t.Any]] = field(default_factory=dict)
@@ -111,7 +112,7 @@ class PeerPlatform:
         self.app = Flask("peer-platform")
         self._routes()
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.url = f"http://{self.host}:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         self.registration = (
@@ -325,6 +326,41 @@ class PeerPlatform:
                 ).handle_get_members()
             )
 
+        @app.get("/course")
+        def course() -> Response:
+            """A course page framing Tessera, offering postMessage platform storage."""
+            url = peer.preflight_url("browser-learner")
+            if request.args.get("storage"):
+                url += "&lti_storage_target=_parent"
+            return Response(_COURSE_PAGE.replace("{url}", url), mimetype="text/html")
+
+        @app.get("/slow")
+        def slow() -> Response:
+            """Holds the course page's load event so a headless browser stays for the launch."""
+            import time
+
+            time.sleep(float(request.args.get("s", "8")))
+            return Response(b"GIF89a", mimetype="image/gif")
+
+        @app.get("/auth")
+        def auth() -> Response:
+            """The OIDC authorization endpoint: sign the launch, auto-POST it to the tool."""
+            form = peer.launch_form(
+                request.url,
+                user_id="browser-learner",
+                roles=[LEARNER],
+                name="Chrome Learner",
+            )
+            fields = "".join(
+                f'<input type="hidden" name="{k}" value="{form[k]}">'
+                for k in ("id_token", "state")
+            )
+            return Response(
+                f'<form id="f" method="post" action="{form["launch_url"]}">{fields}</form>'
+                '<script>document.getElementById("f").submit()</script>',
+                mimetype="text/html",
+            )
+
         @app.post("/deep_link_return")
         def deep_link_return() -> Response:
             import jwt as pyjwt
@@ -336,3 +372,25 @@ class PeerPlatform:
                 request.form["JWT"], options={"verify_signature": False}
             )
             return Response("received", mimetype="text/plain")
+
+
+_COURSE_PAGE = """<!doctype html><title>Course</title>
+<script>
+  // LTI platform storage (postMessage), as Canvas and Brightspace offer it to tools.
+  var kept = {};
+  window.addEventListener("message", function (e) {
+    var d = e.data || {}, reply = null;
+    if (d.subject === "lti.put_data") {
+      kept[d.key] = d.value;
+      reply = {subject: "lti.put_data.response", message_id: d.message_id,
+               key: d.key, value: d.value};
+    } else if (d.subject === "lti.get_data") {
+      reply = {subject: "lti.get_data.response", message_id: d.message_id,
+               key: d.key, value: kept[d.key]};
+    }
+    if (reply) { e.source.postMessage(reply, e.origin); }
+  });
+</script>
+<iframe id="tool" src="{url}" width="900" height="600"></iframe>
+<img src="/slow?s=8" alt="">
+"""

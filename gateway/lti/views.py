@@ -275,6 +275,9 @@ def launch() -> BaseResponse:
     bound = _browser_binding(login)
     if bound is not None:
         return bound
+    binding = (
+        "cookie" if request.cookies.get(STATE_COOKIE_PREFIX + state) else "storage"
+    )
     services = lti_services()
     reg = login.registration
     verified = verify_id_token(
@@ -288,11 +291,12 @@ def launch() -> BaseResponse:
     )
     record = record_launch(store, login, verified)
     log.info(
-        "lti launch accepted: %s from %s deployment %s",
+        "lti launch accepted: %s from %s deployment %s (state bound by %s)",
         verified.message_type,
         reg.issuer,
         verified.deployment_id,
-        extra={"lti_check": "ok", "launch_id": record.id},
+        binding,
+        extra={"lti_check": "ok", "launch_id": record.id, "lti_binding": binding},
     )
     page = (
         "lti.deep_link_choose" if verified.message_type == DEEP_LINKING else "lti.view"
