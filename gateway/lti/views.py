@@ -95,7 +95,8 @@ def _refused(exc: TesseraError) -> Response:
         exc.detail,
         extra={"lti_check": check, "status": exc.status},
     )
-    new_window = g.get("lti_new_window_url")
+    reopen = g.get("lti_reopen")
+    new_window = url_for("lti.login", **reopen) if reopen is not None else None
     body = render_template(
         "lti/rejected.html",
         title=exc.title,
@@ -270,8 +271,10 @@ def launch() -> BaseResponse:
             admin_hint="A repeated POST of the same id_token is refused (replay "
             "protection). Ask the user to launch again from the course.",
         )
-    reopen = {k: v for k, v in login.login_params.items() if k != "lti_storage_target"}
-    g.lti_new_window_url = url_for("lti.login", **reopen)
+    # For the refusal page's "open in a new window" (the login again, without storage).
+    g.lti_reopen = {
+        k: v for k, v in login.login_params.items() if k != "lti_storage_target"
+    }
     bound = _browser_binding(login)
     if bound is not None:
         return bound
@@ -337,7 +340,7 @@ def _browser_binding(login: PendingLogin) -> Response | None:
                 storage_target=storage_target or "_parent",
                 platform_origin=_origin(login.registration.auth_login_url),
                 storage_key=STORAGE_KEY_PREFIX + login.state,
-                new_window_url=g.lti_new_window_url,
+                new_window_url=url_for("lti.login", **g.lti_reopen),
             ),
             mimetype="text/html",
             headers={"Cache-Control": "no-store"},
