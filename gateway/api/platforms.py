@@ -9,6 +9,7 @@ from gateway.api.pagination import Page, PageRequest, page_of
 from gateway.extension import tessera
 from gateway.lti import platforms as service
 from gateway.lti.platforms import NewRegistration, Registration
+from gateway.lti.services import lti_services, sync_roster
 
 api = ApiGroup(
     "platforms",
@@ -207,3 +208,43 @@ def put_deployment(
 def delete_deployment(platform_id: str, deployment_id: str) -> None:
     """Launches from it then follow the registration's deployment policy again."""
     service.remove_deployment(tessera().store, platform_id, deployment_id)
+
+
+@api.operation(
+    "POST",
+    "/contexts/{context_id}/roster-sync",
+    summary="Refresh a class roster from the platform (NRPS)",
+    params=[
+        Param(
+            "context_id",
+            {"type": "string", "format": "uuid"},
+            "The class (context) id.",
+            location="path",
+        ),
+        Param(
+            "role",
+            {"type": "string", "maxLength": 500},
+            "Only members with this role URI (the roster's other members are kept).",
+        ),
+    ],
+    response_schema={
+        "type": "object",
+        "required": ["context_id", "members", "learners", "deactivated"],
+        "properties": {
+            "context_id": {"type": "string"},
+            "members": {"type": "integer"},
+            "learners": {"type": "integer"},
+            "deactivated": {"type": "integer"},
+        },
+    },
+    errors=[502],
+)
+def sync_context_roster(context_id: str, role: str | None) -> dict[str, Any]:
+    """Read the roster through Names and Role Provisioning now; link identities, memberships."""
+    done = sync_roster(tessera().store, lti_services(), context_id, role=role)
+    return {
+        "context_id": done.context_id,
+        "members": done.members,
+        "learners": done.learners,
+        "deactivated": done.deactivated,
+    }
