@@ -378,7 +378,8 @@ def view(launch_id: str) -> Response:
     """An instructor's class, or a learner's own evidence."""
     session = _session(launch_id)
     store = tessera().store
-    if session.context_id and _is_instructor(session):
+    placed = (session.claims.get("custom") or {}).get("tessera_view")
+    if session.context_id and _is_instructor(session) and placed != "learner":
         note = None
         max_age = timedelta(seconds=tessera().settings.lti_roster_max_age_seconds)
         if roster_is_stale(store, session.context_id, max_age):

@@ -191,3 +191,21 @@ def test_deep_linking_response_leaves_out_what_was_not_asked_for() -> None:
     assert "lineItem" not in claims[DL + "content_items"][0]
     assert claims[DL + "errormsg"] == "nothing placed" and DL + "msg" not in claims
     assert jwt.get_unverified_header(signed)["kid"] == key.kid
+
+
+def test_a_link_placed_as_the_learner_view_shows_instructors_their_own_page(
+    client: FlaskClient, store: Store, httpserver: HTTPServer
+) -> None:
+    evil = EvilPlatform(httpserver)
+    evil.register(store)
+    page = client.get(
+        _launch(
+            client,
+            evil,
+            sub="teacher",
+            name="Ms Teacher",
+            lti_roles=[INSTRUCTOR],
+            lti_custom={"tessera_view": "learner"},
+        )
+    ).get_data(as_text=True)
+    assert "Ms Teacher" in page and 'id="roster"' not in page
