@@ -21,7 +21,9 @@ def uuid5(namespace: uuid.UUID, name: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-_CONTEXT_NS = uuid.UUID("3f2d8a61-94b7-4c1e-8f0a-6b5e2c7d9a13")
+# The same namespace as gateway.mastery.contexts.context_id (being merged): one class, one id,
+# whichever package writes it first. At the merge, keep one of the two functions.
+_CONTEXT_NS = uuid.UUID("0d3c2b8e-7f4a-4c55-9a61-5b2f1e9d8c70")
 
 
 def context_id(source: str, key: str) -> str:
