@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 NODE_VERIFIER := tests/verifiers/node
 NODE_MODULES := $(NODE_VERIFIER)/node_modules/.package-lock.json
 
-.PHONY: run test lint format bench conformance clean
+.PHONY: run test lint format bench conformance clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,17 @@ $(NODE_MODULES): $(NODE_VERIFIER)/package-lock.json
 	cd $(NODE_VERIFIER) && npm ci --no-audit --no-fund
 
 ## make test: set up, lint, type-check and run the whole test suite
-test: lint $(NODE_MODULES)
+test: lint $(NODE_MODULES) browser
 	$(BIN)/pytest
+
+## Chromium for the browser test (tests/e2e/test_lti_browser.py): the Debian package, installed
+## when missing and this runs as root with apt-get; otherwise that test skips and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+	  echo "chromium could not be installed: the browser test will be skipped" >&2
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check gateway adapters tests bench wsgi.py

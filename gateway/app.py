@@ -51,12 +51,14 @@ def _register_blueprints(app: Flask) -> None:
     from gateway.caliper.views import bp as caliper_bp
     from gateway.health import bp as health_bp
     from gateway.keys.views import bp as keys_bp
+    from gateway.lti.views import init_lti
     from gateway.records.views import bp as records_bp
     from gateway.vendors.views import bp as vendors_bp
     from gateway.xapi.views import bp as xapi_bp
 
     for bp in (health_bp, keys_bp, vendors_bp, caliper_bp, xapi_bp, records_bp):
         app.register_blueprint(bp)
+    init_lti(app)
     register_api(app)
 
 

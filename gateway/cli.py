@@ -47,6 +47,16 @@ from gateway.intake.service import (
     unaligned_inbox,
 )
 from gateway.keys import PURPOSE_ALGS, ensure_keys, list_keys, rotate_key
+from gateway.lti.platforms import (
+    POLICIES,
+    NewRegistration,
+    Registration,
+    add_registration,
+    list_registrations,
+    lookup_registration,
+    remove_registration,
+    set_deployment,
+)
 from gateway.records.service import (
     RecordsConfig,
     issue_transcript,
@@ -580,6 +590,135 @@ def admin_token_revoke(key_or_name: str, as_json: bool) -> None:
     )
 
 
+@cli.group("platform")
+def platform_group() -> None:
+    """LTI 1.3 platforms (LMS registrations) and their deployments."""
+
+
+def _platform_text(reg: Registration) -> str:
+    deps = ", ".join(f"{d.deployment_id} ({d.status})" for d in reg.deployments)
+    return (
+        f"{reg.issuer}  client {reg.client_id}  [{reg.source}, new deployments: "
+        f"{reg.deployment_policy}]  id {reg.id}\n  deployments: {deps or 'none yet'}"
+    )
+
+
+def _platform_key(issuer: str, client_id: str | None) -> str:
+    return f"{issuer}|{client_id}" if client_id else issuer
+
+
+@platform_group.command("add")
+@click.option("--issuer", required=True, help="The platform's issuer (iss).")
+@click.option("--client-id", required=True, help="The client id it gave Tessera.")
+@click.option("--auth-login-url", required=True, help="OIDC authorization endpoint.")
+@click.option("--auth-token-url", required=True, help="OAuth 2 token endpoint.")
+@click.option("--jwks-url", required=True, help="The platform's public key set.")
+@click.option(
+    "--deployment-id", "deployment_ids", multiple=True, help="Repeat for each one."
+)
+@click.option("--name", help="A name for people.")
+@click.option(
+    "--token-audience",
+    help="Client-assertion audience when not the token URL (Brightspace, Blackboard).",
+)
+@click.option(
+    "--deployment-policy",
+    type=click.Choice(POLICIES),
+    default="accept",
+    show_default=True,
+    help="New deployments seen at launch: accept, or wait for approval.",
+)
+@json_option
+@_friendly_errors
+def platform_add(
+    issuer: str,
+    client_id: str,
+    auth_login_url: str,
+    auth_token_url: str,
+    jwks_url: str,
+    deployment_ids: tuple[str, ...],
+    name: str | None,
+    token_audience: str | None,
+    deployment_policy: str,
+    as_json: bool,
+) -> None:
+    """Register an LTI 1.3 platform (manual registration)."""
+    reg = add_registration(
+        _store(),
+        NewRegistration(
+            issuer=issuer,
+            client_id=client_id,
+            auth_login_url=auth_login_url,
+            auth_token_url=auth_token_url,
+            jwks_url=jwks_url,
+            deployment_ids=deployment_ids,
+            name=name,
+            token_audience=token_audience,
+            deployment_policy=deployment_policy,
+        ),
+        allow_private=_settings().allow_private_urls,
+    )
+    _emit(as_json, reg.to_json(), "Registered " + _platform_text(reg))
+
+
+@platform_group.command("list")
+@json_option
+@_friendly_errors
+def platform_list(as_json: bool) -> None:
+    """List registered platforms with their deployments."""
+    found = list_registrations(_store())
+    _emit(
+        as_json,
+        [r.to_json() for r in found],
+        "\n".join(_platform_text(r) for r in found) or "No platforms yet.",
+    )
+
+
+@platform_group.command("remove")
+@click.argument("issuer")
+@click.option("--client-id", help="Which registration, when the issuer has several.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+@_friendly_errors
+def platform_remove(
+    issuer: str, client_id: str | None, yes: bool, as_json: bool
+) -> None:
+    """Remove a platform registration (ISSUER, or a registration id); launches stop."""
+    store = _store()
+    reg = lookup_registration(store, _platform_key(issuer, client_id))
+    if not yes and not as_json and sys.stdin.isatty():
+        click.confirm(
+            f"Remove {reg.issuer} (client {reg.client_id})? Launches from it stop.",
+            abort=True,
+        )
+    remove_registration(store, reg.id)
+    _emit(
+        as_json,
+        {"removed": reg.id, "issuer": reg.issuer, "client_id": reg.client_id},
+        f"Removed {reg.issuer} (client {reg.client_id}).",
+    )
+
+
+@platform_group.command("approve")
+@click.argument("issuer")
+@click.argument("deployment_id")
+@click.option("--client-id", help="Which registration, when the issuer has several.")
+@json_option
+@_friendly_errors
+def platform_approve(
+    issuer: str, deployment_id: str, client_id: str | None, as_json: bool
+) -> None:
+    """Accept launches from a deployment (adds it if Tessera has not seen it yet)."""
+    store = _store()
+    reg = lookup_registration(store, _platform_key(issuer, client_id))
+    dep = set_deployment(store, reg.id, deployment_id, "active")
+    _emit(
+        as_json,
+        dep.to_json() | {"registration_id": reg.id},
+        f"Deployment {deployment_id} of {reg.issuer} is active.",
+    )
+
+
 @cli.group("keys")
 def keys_group() -> None:
     """Signing keys (LTI messages, credentials)."""
@@ -600,8 +739,15 @@ def keys_list(as_json: bool) -> None:
         }
         for k in list_keys(_store())
     ]
+    now = datetime.now(UTC).isoformat()
+
+    def state(retired_at: str | None) -> str:
+        if retired_at is None:
+            return "published"
+        return "retired" if retired_at <= now else f"signing until {retired_at}"
+
     text = "\n".join(
-        f"{r['purpose']:15} {r['alg']:6} {r['kid']}  {'retired' if r['retired_at'] else 'active'}"
+        f"{r['purpose']:15} {r['alg']:6} {r['kid']}  {state(r['retired_at'])}"
         for r in rows
     )
     _emit(as_json, rows, text or "No keys yet; run `tessera init`.")
@@ -617,12 +763,23 @@ def keys_list(as_json: bool) -> None:
 @json_option
 @_friendly_errors
 def keys_rotate(purpose: str, as_json: bool) -> None:
-    """Make a new signing key; the old one is retired but stays published."""
-    key = rotate_key(_store(), purpose)
+    """Publish a new signing key; it signs after the publish lead, the old one until then."""
+    lead = timedelta(
+        seconds=_settings().lti_key_publish_seconds if purpose == "lti" else 0
+    )
+    key = rotate_key(_store(), purpose, publish_lead=lead)
+    signs_from = key.created_at + lead
     _emit(
         as_json,
-        {"kid": key.kid, "purpose": key.purpose, "alg": key.alg},
-        f"New {purpose} key {key.kid} ({key.alg}); the previous one stays in the JWKS.",
+        {
+            "kid": key.kid,
+            "purpose": key.purpose,
+            "alg": key.alg,
+            "signs_from": signs_from.isoformat(),
+        },
+        f"New {purpose} key {key.kid} ({key.alg}) is published now and signs from "
+        f"{signs_from:%Y-%m-%d %H:%M} UTC; the previous key signs until then and stays "
+        "in the JWKS while what it signed can still be checked.",
     )
 
 

@@ -8,7 +8,8 @@
     │   └── SchemaTooNew              503  the database was migrated by a newer Tessera
     ├── InvalidPayload                400  the request is malformed or breaks a rule
     │   ├── UnknownContext            400  a JSON-LD context that is not bundled (never fetched)
-    │   └── UndefinedTerm             400  a JSON-LD term no context defines (it would go unsigned)
+    │   ├── UndefinedTerm             400  a JSON-LD term no context defines (it would go unsigned)
+    │   └── UnsafeUrl                 400  an outbound URL is not https or not public
     ├── Unauthorized                  401  no credentials, or wrong ones
     ├── Forbidden                     403  authenticated, but not allowed
     ├── NotFound                      404
@@ -17,9 +18,14 @@
     ├── PayloadTooLarge               413
     ├── UnsupportedMediaType          415
     ├── UnprocessableEntity           422  well-formed but unsupported (e.g. Caliper dataVersion)
-    └── UpstreamUnavailable           502  a platform or target we called did not answer well
+    ├── UpstreamUnavailable           502  a platform or target we called did not answer well
+    └── LaunchRejected                400  an LTI message from a browser was refused (HTML page)
+        ├── LaunchUnauthorized        401  signature, token, state or nonce did not hold
+        └── LaunchForbidden           403  valid, but not allowed here (deployment pending)
 
-Protocol blueprints raise these; the handler in :mod:`gateway.app` renders them. The ``detail``
+Protocol blueprints raise these; the handler in :mod:`gateway.app` renders them, except the
+``LaunchRejected`` family, which the LTI blueprint renders as an HTML page for the person in
+the browser (what failed, what the admin should check) with a matching log line. The ``detail``
 is a sentence a person can act on; ``title`` is the short, fixed summary of the kind.
 """
 
@@ -183,3 +189,48 @@ class UpstreamUnavailable(TesseraError):
     status = 502
     slug = "upstream-unavailable"
     title = "Upstream service unavailable"
+
+
+class UnsafeUrl(InvalidPayload):
+    """An outbound URL is not https, or resolves to a loopback, private or link-local address."""
+
+    slug = "unsafe-url"
+    title = "URL not allowed"
+
+
+class LaunchRejected(TesseraError):
+    """An LTI message (login, launch, registration) from a browser was refused.
+
+    ``check`` names the rule that failed (for the log line and the tests); ``admin_hint`` says
+    what the LMS or Tessera admin should look at.
+    """
+
+    status = 400
+    slug = "lti-launch-rejected"
+    title = "LTI launch refused"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        check: str,
+        admin_hint: str = "",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail, headers=headers, extra={"check": check})
+        self.check = check
+        self.admin_hint = admin_hint
+
+
+class LaunchUnauthorized(LaunchRejected):
+    """The message's signature, token, state or nonce did not hold."""
+
+    status = 401
+    slug = "lti-launch-unauthorized"
+
+
+class LaunchForbidden(LaunchRejected):
+    """A valid message that is not allowed here (e.g. a deployment waiting for approval)."""
+
+    status = 403
+    slug = "lti-launch-forbidden"

@@ -19,3 +19,16 @@ def uuid5(namespace: uuid.UUID, name: str) -> str:
     digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
     h = digest.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+# The same namespace as gateway.mastery.contexts.context_id (being merged): one class, one id,
+# whichever package writes it first. At the merge, keep one of the two functions.
+_CONTEXT_NS = uuid.UUID("0d3c2b8e-7f4a-4c55-9a61-5b2f1e9d8c70")
+
+
+def context_id(source: str, key: str) -> str:
+    """The id of a class (course context) known to ``source`` by ``key`` (``contexts.id``).
+
+    For LTI the key is ``"<issuer>|<client id>|<deployment id>|<context id>"``.
+    """
+    return uuid5(_CONTEXT_NS, f"{source}|{key}")

@@ -130,6 +130,31 @@ class Settings:
             "min": 0,
         },
     )
+    allow_private_urls: bool = field(
+        default=False,
+        metadata={
+            "doc": "Let Tessera call http URLs and loopback, private or link-local addresses "
+            "that platforms name (JWKS, token, AGS, NRPS, registration). For development "
+            "and tests on one machine only."
+        },
+    )
+    lti_key_publish_seconds: int = field(
+        default=3600,
+        metadata={
+            "doc": "After `tessera keys rotate`, how long a new LTI key is published before "
+            "it signs, so platforms that cached the JWKS see it first.",
+            "min": 0,
+            "max": 7 * 86400,
+        },
+    )
+    lti_roster_max_age_seconds: int = field(
+        default=86400,
+        metadata={
+            "doc": "A launch refreshes the class roster from Names and Role Provisioning "
+            "when the last sync is older than this (0: on every launch).",
+            "min": 0,
+        },
+    )
 
     issuer_name: str = field(
         default="Tessera",

@@ -78,6 +78,7 @@ GROUP_MODULES: tuple[str, ...] = (
     "gateway.api.records",
     "gateway.api.mastery",
     "gateway.records.api",
+    "gateway.api.platforms",
 )
 
 meta = ApiGroup(

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, select, tuple_, update
 
 from gateway.errors import Conflict, NotFound
 from gateway.ids import uuid5
@@ -217,32 +217,50 @@ def link_identifiers(
     evidence moves); identifiers not yet known are attached; the learner becomes ``active``.
     Returns the learner id.
     """
+    with store.write() as conn:
+        return link_identifiers_in(conn, refs, display_name=display_name)
+
+
+_LINKED = (
+    select(
+        learners.c.id,
+        learners.c.created_at,
+        learners.c.status,
+        learners.c.display_name,
+        learner_identifiers.c.kind,
+        learner_identifiers.c.value,
+    )
+    .join(learner_identifiers, learner_identifiers.c.learner_id == learners.c.id)
+    .where(
+        tuple_(learner_identifiers.c.kind, learner_identifiers.c.value).in_(
+            bindparam("pairs", expanding=True)
+        )
+    )
+    .order_by(learners.c.created_at, learners.c.id)
+)
+
+
+def link_identifiers_in(
+    conn: Connection, refs: Sequence[LearnerRef], *, display_name: str | None = None
+) -> str:
+    """:func:`link_identifiers` inside the caller's write transaction (a launch's, a roster's)."""
     if not refs:
         raise Conflict("Linking needs at least one identifier.")
     pairs = {(r.kind, r.value) for r in refs}
-    with store.read() as conn:
-        found = conn.execute(
-            select(learners.c.id, learners.c.created_at)
-            .join(
-                learner_identifiers, learner_identifiers.c.learner_id == learners.c.id
-            )
-            .where(
-                tuple_(learner_identifiers.c.kind, learner_identifiers.c.value).in_(
-                    pairs
-                )
-            )
-            .distinct()
-            .order_by(learners.c.created_at, learners.c.id)
-        ).all()
-    ids = [r.id for r in found]
+    rows = conn.execute(_LINKED, {"pairs": sorted(pairs)}).all()
+    ids = list(dict.fromkeys(r.id for r in rows))
+    if (
+        len(ids) == 1
+        and {(r.kind, r.value) for r in rows} == pairs
+        and rows[0].status == "active"
+        and (not display_name or rows[0].display_name == display_name)
+    ):
+        return str(ids[0])  # a returning learner: nothing to write
     for other in ids[1:]:
-        merge_learners(store, other, ids[0])
-    with store.write() as conn:
-        [learner_id] = resolve_learners(conn, [tuple(refs)], [display_name])
-        values: dict[str, object] = {"status": "active"}
-        if display_name:
-            values["display_name"] = display_name
-        conn.execute(
-            update(learners).where(learners.c.id == learner_id).values(**values)
-        )
+        _merge(conn, other, ids[0])
+    [learner_id] = resolve_learners(conn, [tuple(refs)], [display_name])
+    values: dict[str, object] = {"status": "active"}
+    if display_name:
+        values["display_name"] = display_name
+    conn.execute(update(learners).where(learners.c.id == learner_id).values(**values))
     return learner_id

@@ -1,7 +1,15 @@
 """Signing keys: generated at `tessera init`, rotated with `tessera keys rotate`, published as JWKS.
 
-The newest unretired key of a purpose signs. Retired keys stay published, so that every launch
-message, score and credential they signed keeps verifying after a rotation.
+Rotation is staged so no verifier ever meets an unknown kid:
+
+1. ``rotate_key(..., publish_lead=L)`` makes the new key and publishes it at once, and sets the
+   old key's ``retired_at`` to now + L: the old key keeps signing until then, while platforms
+   that cached the JWKS (``max-age``) pick up the new key.
+2. The signer of a purpose is its *oldest* key not yet retired: the old key until ``retired_at``,
+   the new one after.
+3. A retired key stays published for as long as what it signed can still be checked:
+   :data:`SIGNED_LIFETIME` after its retirement for LTI (deep-linking responses and client
+   assertions live minutes), forever for credentials.
 """
 
 from __future__ import annotations
@@ -10,12 +18,12 @@ import base64
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
 from gateway.store import Store
 from gateway.store.tables import signing_keys, utcnow
@@ -24,6 +32,14 @@ from gateway.store.tables import signing_keys, utcnow
 # of issued learner records. credentials-jwt: the same records as VC-JWT (RS256, the algorithm
 # every Open Badges 3.0 verifier must support).
 PURPOSE_ALGS = {"lti": "RS256", "credentials": "EdDSA", "credentials-jwt": "RS256"}
+# How long a retired key stays published: what it signed must keep verifying. LTI messages
+# and client assertions live at most minutes (an hour leaves room for clocks and caches);
+# credentials are verified for years, so their keys are never unpublished (None).
+SIGNED_LIFETIME: dict[str, timedelta | None] = {
+    "lti": timedelta(hours=1),
+    "credentials": None,
+    "credentials-jwt": None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,14 +97,27 @@ def ensure_keys(store: Store) -> list[SigningKey]:
     return created
 
 
-def rotate_key(store: Store, purpose: str) -> SigningKey:
-    """Retire the active key of ``purpose`` (it stays published) and make a new one."""
+def rotate_key(
+    store: Store, purpose: str, *, publish_lead: timedelta = timedelta(0)
+) -> SigningKey:
+    """Publish a new key for ``purpose`` now; it signs once ``publish_lead`` has passed.
+
+    The current key keeps signing until then (its ``retired_at`` is set to that moment) and
+    stays published for :data:`SIGNED_LIFETIME` after.
+    """
+    retire_at = utcnow() + publish_lead
     with store.write() as conn:
+        # Every key still signing or waiting to sign stops by then at the latest.
         conn.execute(
             update(signing_keys)
             .where(signing_keys.c.purpose == purpose)
-            .where(signing_keys.c.retired_at.is_(None))
-            .values(retired_at=utcnow())
+            .where(
+                or_(
+                    signing_keys.c.retired_at.is_(None),
+                    signing_keys.c.retired_at > retire_at,
+                )
+            )
+            .values(retired_at=retire_at)
         )
         return _insert(conn, purpose)
 
@@ -99,13 +128,26 @@ def active_key(store: Store, purpose: str) -> SigningKey | None:
         return current_key(conn, purpose)
 
 
-def public_jwks(store: Store) -> dict[str, Any]:
+def public_jwks(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
     """Every published public key, newest first, as a JWK Set (RFC 7517 section 5)."""
+    now = now or utcnow()
     with store.read() as conn:
         rows = conn.execute(
-            select(signing_keys.c.public_jwk).order_by(signing_keys.c.created_at.desc())
+            select(
+                signing_keys.c.purpose,
+                signing_keys.c.retired_at,
+                signing_keys.c.public_jwk,
+            ).order_by(signing_keys.c.created_at.desc())
         ).all()
-    return {"keys": [dict(r.public_jwk) for r in rows]}
+    return {
+        "keys": [
+            dict(r.public_jwk)
+            for r in rows
+            if r.retired_at is None
+            or (lifetime := SIGNED_LIFETIME.get(r.purpose)) is None
+            or r.retired_at + lifetime > now
+        ]
+    }
 
 
 def list_keys(store: Store) -> list[SigningKey]:
@@ -120,12 +162,20 @@ def list_keys(store: Store) -> list[SigningKey]:
 
 
 def current_key(conn: Connection, purpose: str) -> SigningKey | None:
-    """The key that signs for ``purpose`` now, in the caller's transaction."""
+    """The signer, in the caller's transaction.
+
+    That is the oldest key not retired yet (see the module's rotation steps).
+    """
     row = conn.execute(
         select(signing_keys)
         .where(signing_keys.c.purpose == purpose)
-        .where(signing_keys.c.retired_at.is_(None))
-        .order_by(signing_keys.c.created_at.desc())
+        .where(
+            or_(
+                signing_keys.c.retired_at.is_(None),
+                signing_keys.c.retired_at > utcnow(),
+            )
+        )
+        .order_by(signing_keys.c.created_at, signing_keys.c.kid)
         .limit(1)
     ).first()
     return SigningKey(**row._mapping) if row is not None else None

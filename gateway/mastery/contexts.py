@@ -6,25 +6,18 @@ and the caller's own key (a SIS section id, say).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from gateway.errors import InvalidPayload, NotFound
-from gateway.ids import uuid5
+from gateway.ids import context_id
 from gateway.store import Store
 from gateway.store.tables import context_members, contexts, learners, utcnow
 from gateway.store.upsert import upsert
 
-_CONTEXT_NS = uuid.UUID("0d3c2b8e-7f4a-4c55-9a61-5b2f1e9d8c70")
 LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
-
-
-def context_id(source: str, key: str) -> str:
-    """Deterministic id of a class: the same source and key always name the same class."""
-    return uuid5(_CONTEXT_NS, f"{source}|{key}")
 
 
 def list_contexts(store: Store) -> list[dict[str, Any]]:

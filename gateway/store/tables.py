@@ -722,3 +722,126 @@ xapi_attachments = Table(
     Column("content", LargeBinary, nullable=False),
     Column("stored", UTCDateTime, nullable=False),
 )
+
+
+# --- LTI 1.3. Owned by gateway.lti. -----------------------------------------------------------
+# A platform registration: one (issuer, client_id); several per issuer (Canvas cloud uses one
+# issuer for every customer). ``token_audience`` is the client-assertion ``aud`` when the
+# platform declares one other than its token URL (Brightspace, Blackboard, Canvas).
+lti_registrations = Table(
+    "lti_registrations",
+    metadata,
+    Column("id", String(36), primary_key=True),  # uuid5(issuer | client_id)
+    Column("issuer", String(255), nullable=False),
+    Column("client_id", String(255), nullable=False),
+    Column("name", String(200), nullable=True),
+    Column("auth_login_url", Text, nullable=False),
+    Column("auth_token_url", Text, nullable=False),
+    Column("token_audience", Text, nullable=True),
+    Column("jwks_url", Text, nullable=False),
+    Column("deployment_policy", String(16), nullable=False),  # accept | approve
+    Column(
+        "scopes", Text, nullable=True
+    ),  # granted by Dynamic Registration; None: manual
+    Column("source", String(16), nullable=False),  # manual | dynamic
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index(
+    "ix_lti_registrations_issuer_client",
+    lti_registrations.c.issuer,
+    lti_registrations.c.client_id,
+    unique=True,
+)
+
+# Deployments of a registration: added by the admin, by Dynamic Registration, or on the first
+# launch (active under the accept policy, pending under approve).
+lti_deployments = Table(
+    "lti_deployments",
+    metadata,
+    Column(
+        "registration_id",
+        String(36),
+        ForeignKey("lti_registrations.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("deployment_id", String(255), primary_key=True),
+    Column("status", String(16), nullable=False),  # active | pending
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_launch_at", UTCDateTime, nullable=True),
+)
+
+# One OIDC login: its state (single use: ``used_at``), the nonce the id_token must carry, the
+# target_link_uri it asked for, and, when the platform offered postMessage storage, the digest
+# of the secret put there (binding the state to the browser without a cookie).
+lti_logins = Table(
+    "lti_logins",
+    metadata,
+    Column("state", String(64), primary_key=True),
+    Column("nonce", String(64), nullable=False),
+    Column(
+        "registration_id",
+        String(36),
+        ForeignKey("lti_registrations.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("target_link_uri", Text, nullable=False),
+    Column("binding_sha256", String(64), nullable=True),
+    Column("login_params", JSON, nullable=False),  # to reopen the login in a new window
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+Index("ix_lti_logins_expires", lti_logins.c.expires_at)
+
+# A verified launch. Its random id in the page URLs is the session (no cookie needed in an
+# iframe); ``claims`` keeps the service endpoints and deep-linking settings the pages use.
+lti_launches = Table(
+    "lti_launches",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("registration_id", String(36), nullable=False),
+    Column("deployment_id", String(255), nullable=False),
+    Column("message_type", String(64), nullable=False),
+    Column("sub", String(255), nullable=True),
+    Column("learner_id", String(36), nullable=True),
+    Column("context_id", String(36), nullable=True),
+    Column("roles", JSON, nullable=False),
+    Column("claims", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+Index("ix_lti_launches_expires", lti_launches.c.expires_at)
+
+# Per LTI context: the service endpoints last seen in a launch, and when the roster was synced.
+lti_context_services = Table(
+    "lti_context_services",
+    metadata,
+    Column(
+        "context_id",
+        String(36),
+        ForeignKey("contexts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("registration_id", String(36), nullable=False),
+    Column("memberships_url", Text, nullable=True),
+    Column("lineitems_url", Text, nullable=True),
+    Column("ags_scopes", JSON, nullable=False),
+    Column("roster_synced_at", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# AGS line items Tessera found or created, per context and (resourceId, tag).
+lti_line_items = Table(
+    "lti_line_items",
+    metadata,
+    Column(
+        "context_id",
+        String(36),
+        ForeignKey("contexts.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("resource_id", String(255), primary_key=True),
+    Column("tag", String(255), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,58 +12,17 @@ import pytest
 import requests
 
 from gateway.settings import Settings
-from tests.helpers import settings_env
+from tests.e2e.conftest import BIN, running_tessera
 
 pytestmark = pytest.mark.e2e
-BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(settings: Settings, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
-    env.pop("DATABASE_URL", None)
-    return env | settings_env(settings) | extra
 
 
 @pytest.fixture
 def server(
     settings: Settings, tmp_path: Path
 ) -> Iterator[tuple[str, dict[str, str], Path]]:
-    port = _free_port()
-    env = _env(settings, TESSERA_LOG_JSON="1", TESSERA_PORT=str(port))
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [BIN / "tessera", "run", "--workers", "2"], env=env, stdout=out, stderr=out
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, (
-                "server did not come up:\n" + log.read_text()
-            )
-            time.sleep(0.2)
-        yield base, env, log
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-    assert code == 0, log.read_text()
+    with running_tessera(settings, tmp_path) as running:
+        yield running
 
 
 def test_vendor_credentials_from_the_cli_work_against_gunicorn(

@@ -18,11 +18,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from gateway.errors import Conflict, InvalidPayload
+from gateway.ids import context_id
 from gateway.intake.alignment import NewAlignment
 from gateway.intake.identity import merge_learners
 from gateway.intake.pipeline import Incoming, VendorContext, ingest, replay
 from gateway.intake.service import align
-from gateway.mastery import contexts, service
+from gateway.mastery import service
 from gateway.mastery.engine import recompute_all
 from gateway.store import Store
 from gateway.store.tables import audit_log, learners, mastery, mastery_configs, outbox
@@ -403,7 +404,7 @@ def test_class_grid_and_not_yet_proficient(
     )
     assert r.status_code == 200 and r.json["learners"] == 3
     cid = r.json["id"]
-    assert cid == contexts.context_id("api", "sec-101")
+    assert cid == context_id("api", "sec-101")
     grid = client.get(f"/api/v1/contexts/{cid}/mastery", headers=admin).json
     assert len(grid["learners"]) == 3 and len(grid["cells"]) == 4
     assert {c["id"] for c in grid["competencies"]} == {C1, C2}

@@ -1,0 +1,140 @@
+"""Outbound HTTP on someone else's word: URL safety checks and the one session that makes calls.
+
+Every URL Tessera fetches or posts to because a platform or a registration named it (JWKS,
+token, AGS, NRPS, Dynamic Registration) goes through :class:`SafeSession`, which checks each
+request, redirects included, with :func:`check_url`:
+
+- the scheme is ``https``;
+- every address the host name resolves to is a public (global) address: no loopback, private,
+  link-local (cloud metadata at 169.254.169.254), shared, multicast or reserved range, so a
+  hostile registration cannot make Tessera probe the network it runs in.
+
+``TESSERA_ALLOW_PRIVATE_URLS=1`` lifts both rules, for development and for tests whose peers
+run on one machine. Known limit: the name is resolved for the check and again by the HTTP
+library, so a DNS server answering differently within milliseconds (rebinding) is not stopped
+here; a firewall rule on egress is the complete answer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from gateway import __version__
+from gateway.errors import UnsafeUrl
+
+USER_AGENT = f"Tessera/{__version__} (+https://github.com/tessera-cbe/tessera)"
+TIMEOUT = (5.0, 20.0)  # connect, read (seconds)
+
+Resolver = Callable[[str, int], list[str]]
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address ``host`` resolves to (IPv4 and IPv6)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def is_public_address(address: str) -> bool:
+    """Whether ``address`` is globally routable (not loopback/private/link-local/...)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return bool(ip.is_global) and not (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+
+
+def check_url(
+    url: str,
+    *,
+    allow_private: bool,
+    what: str = "URL",
+    resolver: Resolver | None = resolve_host,
+) -> str:
+    """Return ``url`` when Tessera may call it; raise :class:`UnsafeUrl` saying why not.
+
+    With ``resolver=None`` host names are not resolved (only literal addresses are checked):
+    for checks when a URL is stored, where DNS may not answer yet; every call still checks.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise UnsafeUrl(f"The {what} {url!r} is not an absolute https URL.")
+    if allow_private:
+        return url
+    if parts.scheme != "https":
+        raise UnsafeUrl(
+            f"The {what} {url!r} is not https; Tessera only calls platforms over TLS "
+            "(TESSERA_ALLOW_PRIVATE_URLS=1 lifts this for development)."
+        )
+    host = parts.hostname
+    if resolver is None and not _is_ip(host):
+        return url
+    try:
+        addresses = (
+            [host]
+            if _is_ip(host) or resolver is None
+            else resolver(host, parts.port or 443)
+        )
+    except OSError as exc:
+        raise UnsafeUrl(
+            f"The host of the {what} {url!r} does not resolve ({exc})."
+        ) from None
+    blocked = [a for a in addresses if not is_public_address(a)]
+    if blocked or not addresses:
+        raise UnsafeUrl(
+            f"The {what} {url!r} resolves to {', '.join(blocked) or 'nothing'}, a "
+            "loopback, private or link-local address; Tessera does not call those "
+            "(TESSERA_ALLOW_PRIVATE_URLS=1 lifts this for development)."
+        )
+    return url
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+class SafeSession(requests.Session):
+    """A ``requests`` session that checks every request (redirects too) and sets defaults.
+
+    A User-Agent on every call (Canvas requires one), timeouts unless the caller gives its own,
+    and :func:`check_url` before anything leaves the machine.
+    """
+
+    def __init__(
+        self,
+        *,
+        allow_private: bool,
+        resolver: Resolver = resolve_host,
+        timeout: tuple[float, float] = TIMEOUT,
+    ) -> None:
+        super().__init__()
+        self.allow_private = allow_private
+        self.resolver = resolver
+        self.timeout = timeout
+        self.headers["User-Agent"] = USER_AGENT
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        """Check the URL, then send with a timeout."""
+        check_url(
+            request.url or "",
+            allow_private=self.allow_private,
+            resolver=self.resolver,
+        )
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, **kwargs)
