@@ -63,7 +63,16 @@ ENTRY = api.schema(
             "policy": {"type": "string"},
             "evidence_count": {"type": "integer"},
             "rules": {"type": "array", "items": {"type": "object"}},
-            "held_back_by": {"type": "array", "items": {"type": "string"}},
+            "held_back_by": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Rules that keep the level below what the policy's value reaches.",
+            },
+            "still_needs": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Every rule not met yet, e.g. 'needs a performance task'.",
+            },
             "explanation": {"type": "string"},
             "override": {"type": ["object", "null"]},
             "evidence": {"type": "array", "items": {"type": "object"}},

@@ -1,7 +1,9 @@
-"""The launch pages, server-rendered and plain: a learner's evidence, an instructor's class.
+"""The launch pages, server-rendered and plain: a learner's mastery, an instructor's class.
 
-This is the one module the mastery views replace later (the pages issue): it reads through the
-existing intake queries and the roster tables and hands small view models to Jinja templates.
+A learner sees each competency's level (label and points), why (the explanation and what the
+evidence rules still need) and the evidence; an instructor sees the class grid (learners x
+competencies), who is not yet proficient and since when, and the roster. The pages issue
+polishes them; the data comes from :mod:`gateway.mastery.queries`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,12 @@ from flask import render_template
 from sqlalchemy import func, select
 
 from gateway.intake.queries import LearnerDetail, learner_detail
+from gateway.mastery.queries import (
+    Filters,
+    context_mastery,
+    learner_mastery,
+    not_yet_proficient,
+)
 from gateway.store import Store
 from gateway.store.tables import context_members, contexts, evidence, learners
 
@@ -90,22 +98,32 @@ def is_member(store: Store, ctx_id: str, learner_id: str) -> bool:
 def render_learner(
     store: Store, learner_id: str, *, launch_id: str, back: bool = False
 ) -> str:
-    """A learner's competencies and evidence, newest first."""
+    """A learner's levels with their explanations, then the evidence, newest first."""
     detail: LearnerDetail = learner_detail(store, learner_id, cap=PAGE_EVIDENCE_CAP)
+    found = learner_mastery(store, learner_id, Filters())
     return render_template(
-        "lti/learner.html", detail=detail, launch_id=launch_id, back=back
+        "lti/learner.html",
+        detail=detail,
+        mastery=found["mastery"],
+        launch_id=launch_id,
+        back=back,
     )
 
 
 def render_class(
     store: Store, ctx_id: str, *, launch_id: str, roster_note: str | None
 ) -> str:
-    """The class roster with evidence counts; each learner opens their page."""
+    """The class grid, who is not yet proficient, and the roster; a learner opens their page."""
     info, roster = class_roster(store, ctx_id)
+    grid = context_mastery(store, ctx_id, Filters())
+    cells = {(c["learner_id"], c["competency"]["id"]): c for c in grid["cells"]}
     return render_template(
         "lti/class.html",
         context=info,
         roster=roster,
+        grid=grid,
+        cells=cells,
+        waiting=not_yet_proficient(store, ctx_id),
         launch_id=launch_id,
         roster_note=roster_note,
     )

@@ -106,6 +106,7 @@ def entry_json(
         "evidence_count": row.evidence_count,
         "rules": rules,
         "held_back_by": held,
+        "still_needs": [r["message"] for r in rules if r.get("met") is False],
         "explanation": explain(row, config, held, override),
         "override": None,
         "updated_at": row.updated_at.isoformat(),

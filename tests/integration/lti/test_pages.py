@@ -15,7 +15,9 @@ from werkzeug import Request, Response
 
 from gateway.api.tokens import create_admin_token
 from gateway.keys import ensure_keys, public_jwks
+from gateway.mastery.service import TeacherEvidence, add_teacher_evidence
 from gateway.store import Store
+from tests.builders import seed_competencies
 from tests.lti_peers import (
     CLIENT_ID,
     DL,
@@ -29,6 +31,7 @@ from tests.lti_peers import (
 )
 
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+C1 = "c1000000-0000-4000-8000-000000000001"
 
 
 def _token(request: Request) -> Response:
@@ -89,9 +92,26 @@ def test_instructor_sees_the_class_and_learners_only_themselves(
     kid_page = client.get(unescape(kid_link[1]))
     assert kid_page.status_code == 200 and "Kid One" in kid_page.get_data(as_text=True)
 
+    # Mastery shows on both pages: a teacher scores Kid Two's performance task.
+    seed_competencies(store, [(C1, None)])
+    kid_two = re.search(r'href="([^"]+)">Kid Two<', page)
+    assert kid_two
+    kid_two_id = unescape(kid_two[1]).rsplit("/", 1)[1]
+    add_teacher_evidence(
+        store, kid_two_id, TeacherEvidence(C1, "Ms Teacher", level="near")
+    )
+    grid = client.get(teacher).get_data(as_text=True)
+    assert 'id="grid"' in grid and "Near Mastery" in grid
+    assert 'id="not-yet"' in grid and "needs 3 pieces of evidence for Mastery" in grid
+
     kid = _launch(client, evil, sub="kid-2", name="Kid Two", **{NRPS_CLAIM: nrps})
     own = client.get(kid).get_data(as_text=True)
     assert "Kid Two" in own and 'id="roster"' not in own
+    assert (
+        'id="mastery"' in own
+        and "Near Mastery (2)" in own
+        and "not yet proficient" in own
+    )
     other_id = unescape(kid_link[1]).rsplit("/", 1)[1]
     assert client.get(f"{kid}/learners/{other_id}").status_code == 404
     assert client.post(kid + "/roster/sync").status_code == 404
