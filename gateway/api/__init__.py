@@ -77,6 +77,7 @@ GROUP_MODULES: tuple[str, ...] = (
     "gateway.api.learners",
     "gateway.api.records",
     "gateway.api.mastery",
+    "gateway.api.deliveries",
 )
 
 meta = ApiGroup(
