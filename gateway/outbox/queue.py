@@ -36,6 +36,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from adapters.outbound import Outcome
@@ -147,7 +148,7 @@ def fan_out(
         for row in rows:
             if newest[(row["destination_id"], row["subject"])] != row["event_seq"]:
                 row["status"] = SUPERSEDED
-        insert_ignore(conn, deliveries, rows)
+        _insert_deliveries(conn, rows)
         if newest:
             conn.execute(
                 update(deliveries)
@@ -166,6 +167,16 @@ def fan_out(
             .values(seq=events[-1].seq, updated_at=now)
         )
     return len(events)
+
+
+def _insert_deliveries(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """INSERT ... ON CONFLICT (id) DO NOTHING; the database numbers ``seq``."""
+    if rows:
+        module: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(
+            module.insert(deliveries).on_conflict_do_nothing(index_elements=["id"]),
+            rows,
+        )
 
 
 def _delivery_row(
