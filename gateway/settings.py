@@ -139,10 +139,10 @@ class Settings:
         },
     )
     delivery_lease_seconds: int = field(
-        default=60,
+        default=120,
         metadata={
             "doc": "How long a claimed delivery stays a worker's; a worker that dies leaves it "
-            "to be delivered again when the lease ends. Keep it well above the timeout.",
+            "to be delivered again when the lease ends. More than twice the timeout.",
             "min": 2,
             "max": 3600,
         },

@@ -38,7 +38,7 @@ from adapters.outbound import (
     make_target,
 )
 from gateway import __version__
-from gateway.errors import TesseraError
+from gateway.errors import ConfigError, TesseraError
 from gateway.outbox.policy import RetryPolicy
 from gateway.outbox.queue import Claim, claim, fan_out, record, release
 from gateway.settings import Settings
@@ -105,6 +105,13 @@ class Worker:
             float(settings.delivery_timeout_seconds),
             store,
         )
+        if settings.delivery_lease_seconds <= 2 * settings.delivery_timeout_seconds:
+            raise ConfigError(
+                "TESSERA_DELIVERY_LEASE_SECONDS must be more than twice "
+                "TESSERA_DELIVERY_TIMEOUT_SECONDS (a claim must outlast the request it "
+                f"covers); they are {settings.delivery_lease_seconds} and "
+                f"{settings.delivery_timeout_seconds}."
+            )
         self.stop = threading.Event()
         self.stats = WorkerStats()
         self._targets: dict[str, Target] = {}
@@ -138,7 +145,7 @@ class Worker:
         events = load_events(self.store, held)
         self._refresh_targets(held)
         results: list[tuple[Claim, Outcome]] = []
-        margin = timedelta(seconds=self.env.timeout * 2 + 1)
+        margin = timedelta(seconds=self.env.timeout * 2)  # connect + read
         for n, item in enumerate(held):
             if self.stop.is_set() or utcnow() + margin > item.claimed_until:
                 release(self.store, self.name, held[n:])
