@@ -12,6 +12,7 @@ BENCHES = (
     "bench_xapi_validation",
     "bench_caliper",
     "bench_xapi",
+    "bench_delivery",
 )
 
 

@@ -123,11 +123,20 @@ class Settings:
         },
     )
     worker_batch_size: int = field(
-        default=50,
+        default=100,
         metadata={
             "doc": "Deliveries a `tessera worker` claims at a time.",
             "min": 1,
             "max": 1000,
+        },
+    )
+    worker_concurrency: int = field(
+        default=4,
+        metadata={
+            "doc": "Deliveries a worker makes at once (threads); a batch never holds two "
+            "of one learner and competency, so order is kept.",
+            "min": 1,
+            "max": 64,
         },
     )
     worker_poll_ms: int = field(

@@ -116,6 +116,13 @@ def fan_out(
     Within the events read, only the newest per (destination, subject) is pending; older ones
     are written superseded, and pending older ones already queued become superseded.
     """
+    with store.read() as conn:  # the common case, nothing new, costs one read
+        newest = conn.execute(select(func.max(outbox.c.seq))).scalar()
+        done = conn.execute(
+            select(outbox_cursors.c.seq).where(outbox_cursors.c.name == FANOUT_CURSOR)
+        ).scalar()
+    if newest is None or (done is not None and done >= newest):
+        return 0
     horizon = _safe_horizon(store)
     if horizon is None:
         return 0

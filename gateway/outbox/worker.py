@@ -19,7 +19,8 @@ import socket
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -56,11 +57,15 @@ from gateway.store.tables import (
 log = logging.getLogger("gateway.outbox")
 
 
-def make_session(settings: Settings, pool: int = 4) -> requests.Session:
+def make_session(settings: Settings) -> requests.Session:
     """The one HTTP session of a worker: keep-alive pools and Tessera's User-Agent."""
     session = requests.Session()
+    # Proxies and CA bundles come from settings, not the environment (only settings read it);
+    # it also spares requests a scan of os.environ on every request.
+    session.trust_env = False
     session.headers["User-Agent"] = f"Tessera/{__version__} (+{settings.base_url})"
-    adapter = HTTPAdapter(pool_connections=pool, pool_maxsize=pool, max_retries=0)
+    size = max(settings.worker_concurrency, 4)
+    adapter = HTTPAdapter(pool_connections=size, pool_maxsize=size, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -115,6 +120,23 @@ class Worker:
         self.stop = threading.Event()
         self.stats = WorkerStats()
         self._targets: dict[str, Target] = {}
+        self._pool = (
+            ThreadPoolExecutor(
+                settings.worker_concurrency, thread_name_prefix="deliver"
+            )
+            if settings.worker_concurrency > 1
+            else None
+        )
+
+    def _map(
+        self, fn: Callable[[Claim], Outcome | None], items: Sequence[Claim]
+    ) -> Iterable[Outcome | None]:
+        return map(fn, items) if self._pool is None else self._pool.map(fn, items)
+
+    def close(self) -> None:
+        """Stop the delivery threads (after the batch in hand)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
     def run(self, *, once: bool = False) -> WorkerStats:
         """Work until :attr:`stop` is set; with ``once``, until nothing is due."""
@@ -125,6 +147,7 @@ class Worker:
                 if once:
                     break
                 self.stop.wait(self.settings.worker_poll_ms / 1000)
+        self.close()
         log.info("worker %s stopped: %s", self.name, self.stats.to_json())
         return self.stats
 
@@ -144,13 +167,19 @@ class Worker:
             return 0
         events = load_events(self.store, held)
         self._refresh_targets(held)
-        results: list[tuple[Claim, Outcome]] = []
         margin = timedelta(seconds=self.env.timeout * 2)  # connect + read
-        for n, item in enumerate(held):
+
+        def attempt(item: Claim) -> Outcome | None:
             if self.stop.is_set() or utcnow() + margin > item.claimed_until:
-                release(self.store, self.name, held[n:])
-                break
-            results.append((item, self._attempt(item, events[item.seq])))
+                return None  # not started: given back below
+            return self._attempt(item, events[item.seq])
+
+        # A batch never holds two deliveries of one (destination, subject) (the claim
+        # supersedes or holds back the older), so its items may go out concurrently.
+        outcomes = list(self._map(attempt, held))
+        results = [(h, o) for h, o in zip(held, outcomes, strict=True) if o is not None]
+        skipped = [h for h, o in zip(held, outcomes, strict=True) if o is None]
+        release(self.store, self.name, skipped)
         for status, count in record(
             self.store, self.name, results, self.policy
         ).items():
