@@ -24,7 +24,7 @@ from adapters.outbound import (
     refuse_unknown,
     setting_str,
 )
-from adapters.outbound.http import ClientCredentials, settle
+from adapters.outbound.http import ClientCredentials, OnceEach, settle
 from gateway.errors import InvalidPayload
 
 _DESCRIPTOR = "uri://ed-fi.org/CompetencyLevelDescriptor#"
@@ -155,7 +155,7 @@ class EdFiTarget:
         self._oauth = ClientCredentials(
             env, str(settings["token_url"]), str(settings["client_id"]), secret or ""
         )
-        self._objectives: set[str] = set()  # POSTed by this process already
+        self._objectives = OnceEach()
 
     def deliver(self, event: DeliveryEvent) -> Outcome:
         """POST the CompetencyObjective (once), then the StudentCompetencyObjective."""
@@ -181,9 +181,10 @@ class EdFiTarget:
                 f"the learner has no {kind!r} identifier, which Ed-Fi needs as the "
                 "studentUniqueId; link one, then retry"
             )
-        if competency.id not in self._objectives:
-            what = "POST competencyObjectives"
-            outcome = settle(
+        what = "POST competencyObjectives"
+        outcome = self._objectives.ensure(
+            competency.id,
+            lambda: settle(
                 self._oauth.call(
                     "POST",
                     f"{self._base}/ed-fi/competencyObjectives",
@@ -191,10 +192,10 @@ class EdFiTarget:
                     json=competency_objective_body(competency, self._settings),
                 ),
                 what,
-            )
-            if outcome.result != "delivered":
-                return outcome
-            self._objectives.add(competency.id)
+            ),
+        )
+        if outcome.result != "delivered":
+            return outcome
         what = "POST studentCompetencyObjectives"
         return settle(
             self._oauth.call(

@@ -8,8 +8,9 @@ Status codes (RFC 9110 section 15): 2xx is delivered; 408, 425, 429, 5xx and no 
 from __future__ import annotations
 
 import email.utils
+import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,6 +95,7 @@ class ClientCredentials:
         self._scope = scope
         self._token: str | None = None
         self._until = 0.0
+        self._lock = threading.Lock()
 
     def invalidate(self) -> None:
         """Forget the token (the resource server refused it)."""
@@ -101,6 +103,10 @@ class ClientCredentials:
 
     def headers(self) -> dict[str, str] | Outcome:
         """``Authorization: Bearer ...``, or the Outcome of a token request that failed."""
+        with self._lock:  # one token request at a time, whatever the worker's threads
+            return self._headers()
+
+    def _headers(self) -> dict[str, str] | Outcome:
         if self._token is None or time.monotonic() >= self._until:
             data = {"grant_type": "client_credentials"}
             if self._scope:
@@ -146,3 +152,27 @@ class ClientCredentials:
                 return answer
             self.invalidate()
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+class OnceEach:
+    """A write made once per key in a process (a line item, an objective), one at a time.
+
+    Targets PUT or POST the object a result hangs on before the first result that needs
+    it; the write is idempotent, so a new process (or a failed attempt) simply makes it again.
+    """
+
+    def __init__(self) -> None:
+        self._done: set[str] = set()
+        self._lock = threading.Lock()
+
+    def ensure(self, key: str, write: Callable[[], Outcome]) -> Outcome:
+        """``write()`` unless it already succeeded for ``key``."""
+        if key in self._done:
+            return Outcome.delivered()
+        with self._lock:
+            if key in self._done:
+                return Outcome.delivered()
+            outcome = write()
+            if outcome.result == "delivered":
+                self._done.add(key)
+            return outcome

@@ -25,7 +25,7 @@ from adapters.outbound import (
     refuse_unknown,
     setting_str,
 )
-from adapters.outbound.http import ClientCredentials, settle
+from adapters.outbound.http import ClientCredentials, OnceEach, settle
 from gateway.errors import InvalidPayload
 from gateway.ids import uuid5
 
@@ -158,7 +158,7 @@ class OneRosterTarget:
             secret or "",
             str(settings.get("scope") or DEFAULT_SCOPE),
         )
-        self._line_items: set[str] = set()  # PUT by this process already
+        self._line_items = OnceEach()
 
     def _classes(self, event: DeliveryEvent) -> list[str]:
         fixed = self._settings.get("class_sourced_id")
@@ -202,18 +202,21 @@ class OneRosterTarget:
                 return Outcome.delivered(f"{what}: 404 (none stored)", 404)
             return settle(answer, what)
         lid = line_item_id(class_id, competency.id)
-        if lid not in self._line_items:
-            what = f"PUT lineItems/{lid}"
-            answer = self._oauth.call(
-                "PUT",
-                f"{self._base}/lineItems/{lid}",
+        what = f"PUT lineItems/{lid}"
+        outcome = self._line_items.ensure(
+            lid,
+            lambda: settle(
+                self._oauth.call(
+                    "PUT",
+                    f"{self._base}/lineItems/{lid}",
+                    what,
+                    json=line_item_body(event, class_id, self._settings),
+                ),
                 what,
-                json=line_item_body(event, class_id, self._settings),
-            )
-            outcome = settle(answer, what)
-            if outcome.result != "delivered":
-                return outcome
-            self._line_items.add(lid)
+            ),
+        )
+        if outcome.result != "delivered":
+            return outcome
         what = f"PUT results/{rid}"
         answer = self._oauth.call(
             "PUT",

@@ -117,11 +117,11 @@ def fan_out(
     are written superseded, and pending older ones already queued become superseded.
     """
     with store.read() as conn:  # the common case, nothing new, costs one read
-        newest = conn.execute(select(func.max(outbox.c.seq))).scalar()
+        last_seq = conn.execute(select(func.max(outbox.c.seq))).scalar()
         done = conn.execute(
             select(outbox_cursors.c.seq).where(outbox_cursors.c.name == FANOUT_CURSOR)
         ).scalar()
-    if newest is None or (done is not None and done >= newest):
+    if last_seq is None or (done is not None and done >= last_seq):
         return 0
     horizon = _safe_horizon(store)
     if horizon is None:
