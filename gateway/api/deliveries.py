@@ -15,6 +15,7 @@ from gateway.outbox.queue import (
     delivery_json,
     get_delivery,
     list_deliveries,
+    retry_dead,
     retry_delivery,
 )
 from gateway.store import Store
@@ -231,6 +232,51 @@ def count_deliveries() -> dict[str, int]:
     """How many deliveries are in each status (every status, 0 when none)."""
     with _store().read() as conn:
         return delivery_counts(conn)
+
+
+@api.operation(
+    "POST",
+    "/deliveries/retry",
+    summary="Retry dead deliveries (of a destination, of a learner)",
+    request_schema={
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "destination": {
+                "type": "string",
+                "maxLength": 64,
+                "description": "Its name or id.",
+            },
+            "learner": {"type": "string", "maxLength": 36},
+        },
+    },
+    body_required=False,
+    response_schema={
+        "type": "object",
+        "required": ["pending", "superseded"],
+        "properties": {
+            "pending": {"type": "integer", "description": "Due again now."},
+            "superseded": {
+                "type": "integer",
+                "description": "Overtaken by a newer level, so not sent.",
+            },
+        },
+    },
+)
+def retry_dead_deliveries(body: dict[str, Any]) -> dict[str, int]:
+    """Make dead deliveries due again (after fixing a destination, say), oldest first.
+
+    Each one as ``/deliveries/{id}/retry`` would: one a newer level has overtaken is
+    superseded instead.
+    """
+    store = _store()
+    destination_id = None
+    if body.get("destination"):
+        with store.read() as conn:
+            destination_id = service.get_destination(conn, body["destination"]).id
+    policy = RetryPolicy.from_settings(tessera().settings)
+    where = DeliveryFilter(None, destination_id, body.get("learner"))
+    return retry_dead(store, where, policy)
 
 
 @api.operation(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,6 +63,8 @@ from gateway.store.tables import (
 from gateway.store.upsert import insert_ignore
 
 FANOUT_CURSOR = "fanout"
+# A delivery whose subject has an older one in flight is looked at again after this long.
+_WAIT_FOR_OLDER = timedelta(seconds=1)
 _LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL SQLSTATE lock_not_available
 _HORIZON_LOCK_TIMEOUT = "200ms"
 _DELIVERY_NS = uuid.UUID("8f4e2a71-3c5d-4b9e-a0f6-1d2c3b4a5e6f")
@@ -284,6 +286,16 @@ def claim(
                     updated_at=now,
                 ),
                 [{"k": k} for k in sorted(stale)],
+            )
+        if blocked:  # not before a moment from now, so they do not fill every batch
+            conn.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.seq == bindparam("k"),
+                    deliveries.c.status == PENDING,
+                )
+                .values(next_attempt_at=now + _WAIT_FOR_OLDER, updated_at=now),
+                [{"k": k} for k in sorted(blocked)],
             )
         chosen = [c for c in candidates if c.seq not in stale and c.seq not in blocked]
         if chosen:
@@ -574,6 +586,23 @@ def retry_delivery(store: Store, delivery: str, policy: RetryPolicy) -> dict[str
             .values(updated_at=now, **values)
         )
         return delivery_json(get_delivery(conn, delivery), with_payload=True)
+
+
+def retry_dead(
+    store: Store, where: DeliveryFilter, policy: RetryPolicy, *, limit: int = 10_000
+) -> dict[str, int]:
+    """Retry the dead deliveries ``where`` selects (at most ``limit``), one by one.
+
+    Returns how many became pending and how many superseded (overtaken by a newer level).
+    """
+    rows = list_deliveries(store, replace(where, status=DEAD), after=None, limit=limit)
+    tally = {PENDING: 0, SUPERSEDED: 0}
+    for row in reversed(rows):  # oldest first
+        try:
+            tally[retry_delivery(store, row.id, policy)["status"]] += 1
+        except Conflict:
+            continue  # retried meanwhile, or its destination is gone
+    return tally
 
 
 def delivery_counts(conn: Connection) -> dict[str, int]:

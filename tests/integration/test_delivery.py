@@ -172,7 +172,7 @@ def test_a_stale_level_waits_for_the_one_in_flight(
             .where(deliveries.c.seq == held[0].seq)
             .values(status="delivered", claimed_by=None, claimed_until=None)
         )
-    assert worker.step() == 1
+    drain(worker, all_settled(store))  # after a moment, the newer level goes
     assert [r["body"]["data"]["level"] for r in sink.received] == ["mastery"]
 
 
@@ -438,3 +438,47 @@ def test_outbox_events_are_fanned_out_once_by_two_workers(
         assert conn.execute(select(deliveries.c.id)).all().__len__() == 6
         assert len(conn.execute(select(outbox.c.seq)).all()) == 6
     assert len(sink.received) == 6 == len({r["key"] for r in sink.received})
+
+
+def test_dead_deliveries_of_a_destination_are_retried_at_once(
+    store: Store,
+    fast: Settings,
+    httpserver: HTTPServer,
+    client: FlaskClient,
+    admin: dict[str, str],
+) -> None:
+    sink = Sink(script=[status(404)] * 3)  # a wrong URL path at first, say
+    _hook(store, httpserver, sink)
+    people = seed_people(store, 3)
+    for learner in people:
+        set_level(store, learner, COMPETENCIES[0], "near")
+    worker = Worker(store, fast, name="w1")
+    drain(worker, all_settled(store))
+    assert ok(client.get("/api/v1/deliveries/counts", headers=admin))["dead"] == 3
+    set_level(store, people[0], COMPETENCIES[0], "mastery")  # overtakes one dead level
+    drain(worker, all_settled(store))
+    done = ok(
+        client.post(
+            "/api/v1/deliveries/retry", headers=admin, json={"destination": "hook"}
+        )
+    )
+    assert done == {"pending": 2, "superseded": 1}
+    drain(worker, all_settled(store))
+    assert sink.latest() == settle_levels(store)
+    problem(
+        client.post(
+            "/api/v1/deliveries/retry", headers=admin, json={"destination": "x"}
+        ),
+        404,
+    )
+
+
+def test_a_lease_shorter_than_two_timeouts_is_refused(
+    store: Store, fast: Settings
+) -> None:
+    from gateway.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="more than twice"):
+        Worker(
+            store, replace(fast, delivery_lease_seconds=2, delivery_timeout_seconds=1)
+        )
