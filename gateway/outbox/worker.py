@@ -28,6 +28,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.outbound import (
     CompetencyRef,
@@ -55,6 +56,7 @@ from gateway.store.tables import (
 )
 
 log = logging.getLogger("gateway.outbox")
+_DB_PAUSE_MIN, _DB_PAUSE_MAX = 1.0, 60.0  # seconds a worker waits after a store error
 
 
 def make_session(settings: Settings) -> requests.Session:
@@ -141,8 +143,22 @@ class Worker:
     def run(self, *, once: bool = False) -> WorkerStats:
         """Work until :attr:`stop` is set; with ``once``, until nothing is due."""
         log.info("worker %s started", self.name)
+        pause = _DB_PAUSE_MIN
         while not self.stop.is_set():
-            done = self.step()
+            try:
+                done = self.step()
+            except SQLAlchemyError as exc:
+                if once:
+                    raise
+                # The database went away: what this step sent is sent again once the
+                # leases lapse (targets are idempotent). Wait, longer each time, and go on.
+                log.error(
+                    "worker %s: store error, pausing %g s: %s", self.name, pause, exc
+                )
+                self.stop.wait(pause)
+                pause = min(pause * 2, _DB_PAUSE_MAX)
+                continue
+            pause = _DB_PAUSE_MIN
             if done == 0:
                 if once:
                     break

@@ -482,3 +482,44 @@ def test_a_lease_shorter_than_two_timeouts_is_refused(
         Worker(
             store, replace(fast, delivery_lease_seconds=2, delivery_timeout_seconds=1)
         )
+
+
+def test_a_store_error_pauses_the_worker_which_then_goes_on(
+    store: Store,
+    fast: Settings,
+    httpserver: HTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    from gateway.outbox import worker as worker_module
+
+    sink = Sink()
+    _hook(store, httpserver, sink)
+    [learner] = seed_people(store, 1)
+    set_level(store, learner, COMPETENCIES[0], "near")
+    real, calls = worker_module.claim, []
+
+    def flaky(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError(
+                "SELECT", {}, Exception("server closed the connection")
+            )
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(worker_module, "claim", flaky)
+    monkeypatch.setattr(worker_module, "_DB_PAUSE_MIN", 0.01)
+    worker = Worker(store, fast, name="w1")
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not sink.received and time.monotonic() < deadline:
+        time.sleep(0.02)
+    worker.stop.set()
+    thread.join(timeout=15)
+    assert len(calls) >= 2 and [r["body"]["data"]["level"] for r in sink.received] == [
+        "near"
+    ]
