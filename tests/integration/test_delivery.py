@@ -523,3 +523,42 @@ def test_a_store_error_pauses_the_worker_which_then_goes_on(
     assert len(calls) >= 2 and [r["body"]["data"]["level"] for r in sink.received] == [
         "near"
     ]
+
+
+def test_an_event_committed_late_is_not_skipped_on_postgresql(
+    store: Store, fast: Settings, httpserver: HTTPServer, backend: str
+) -> None:
+    """A sequence number is taken at insert and seen at commit: the cursor must wait."""
+    if backend != "postgresql":
+        pytest.skip("SQLite serializes writers: numbers are seen in order")
+    from gateway.store.upsert import append
+
+    sink = Sink()
+    _hook(store, httpserver, sink)
+    people = seed_people(store, 2)
+    worker = Worker(store, fast, name="w1")
+    slow = store.engine.connect()
+    slow_txn = slow.begin()
+    try:
+        append(  # an event whose transaction is still open (a slow intake, say)
+            slow,
+            outbox,
+            [
+                {
+                    "event_id": "0e000000-0000-4000-8000-000000000001",
+                    "topic": "mastery.changed",
+                    "subject": f"{people[0]}|{COMPETENCIES[0]}",
+                    "payload": {"learner_id": people[0], "shared_id": COMPETENCIES[0]},
+                    "created_at": utcnow(),
+                }
+            ],
+        )
+        set_level(store, people[1], COMPETENCIES[0], "mastery")  # later, committed
+        began = time.monotonic()
+        assert worker.step() == 0  # it waits (briefly) for the open transaction
+        assert time.monotonic() - began < 5
+        slow_txn.commit()
+    finally:
+        slow.close()  # a failed test must not leave a transaction holding the table
+    drain(worker, all_settled(store))
+    assert {r["body"]["data"]["learner_id"] for r in sink.received} == set(people)
