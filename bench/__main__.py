@@ -13,6 +13,7 @@ BENCHES = (
     "bench_caliper",
     "bench_xapi",
     "bench_lti",
+    "bench_delivery",
 )
 
 

@@ -19,7 +19,7 @@ from gateway.settings import Settings, load_settings
 from gateway.store import Store
 
 log = logging.getLogger("gateway.http")
-_QUIET_PATHS = frozenset({"/healthz"})  # probed every few seconds; logged at DEBUG
+_QUIET_PATHS = frozenset({"/healthz", "/metrics"})  # probed often; logged at DEBUG
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Flask:
@@ -52,11 +52,20 @@ def _register_blueprints(app: Flask) -> None:
     from gateway.health import bp as health_bp
     from gateway.keys.views import bp as keys_bp
     from gateway.lti.views import init_lti
+    from gateway.outbox.metrics import bp as metrics_bp
     from gateway.records.views import bp as records_bp
     from gateway.vendors.views import bp as vendors_bp
     from gateway.xapi.views import bp as xapi_bp
 
-    for bp in (health_bp, keys_bp, vendors_bp, caliper_bp, xapi_bp, records_bp):
+    for bp in (
+        health_bp,
+        metrics_bp,
+        keys_bp,
+        vendors_bp,
+        caliper_bp,
+        xapi_bp,
+        records_bp,
+    ):
         app.register_blueprint(bp)
     init_lti(app)
     register_api(app)

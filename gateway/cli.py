@@ -1071,3 +1071,140 @@ def mastery_configure(
         f"Mastery configuration set ({scope}); in force: {config.policy.label()}, "
         f"mastery at {config.scale.mastery.label} ({config.scale.mastery_points:g} points).",
     )
+
+
+@cli.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--name", help="This worker's name in claims (default: host:pid:random).")
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 1000),
+    help="Deliveries claimed at a time (default TESSERA_WORKER_BATCH_SIZE).",
+)
+@json_option
+@_friendly_errors
+def worker_command(
+    once: bool, name: str | None, batch: int | None, as_json: bool
+) -> None:
+    """Deliver outbox events to the destinations until SIGTERM or SIGINT.
+
+    Several workers may run at once against one database. On a stop signal the worker
+    finishes the delivery in hand, records it, gives its other claims back and exits 0.
+    """
+    import signal
+
+    from gateway.outbox.worker import Worker
+
+    store = _store()
+    store.require_ready()
+    settings = _settings()
+    if batch:
+        settings = replace(settings, worker_batch_size=batch)
+    worker = Worker(store, settings, name=name)
+
+    def _stop(_signum: int, _frame: Any) -> None:
+        worker.stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo(f"Tessera worker {worker.name} started", err=True)
+    stats = worker.run(once=once)
+    outcomes = ", ".join(f"{k}: {v}" for k, v in sorted(stats.outcomes.items()))
+    _emit(
+        as_json,
+        {"name": worker.name} | stats.to_json(),
+        f"Worker {worker.name} stopped after {stats.attempts} attempts"
+        + (f" ({outcomes})." if outcomes else "."),
+    )
+
+
+@cli.group("destination")
+def destination_group() -> None:
+    """Where events are delivered: webhooks, OneRoster gradebooks, Ed-Fi ODS/APIs."""
+
+
+@destination_group.command("add")
+@click.argument("name")
+@click.option(
+    "--kind",
+    type=click.Choice(["webhook", "oneroster", "edfi", "lti_ags"]),
+    required=True,
+)
+@click.option("--url", help="A webhook's URL (the same as settings url).")
+@click.option(
+    "--settings",
+    "settings_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="TOML file with the kind's settings.",
+)
+@click.option("--secret", help="The OAuth client secret or webhook key (else made).")
+@click.option(
+    "--secret-stdin", is_flag=True, help="Read the secret from the first line of stdin."
+)
+@click.option(
+    "--topic",
+    "topics",
+    multiple=True,
+    help="A topic to deliver (repeatable; default mastery.changed).",
+)
+@json_option
+@_friendly_errors
+def destination_add(
+    name: str,
+    kind: str,
+    url: str | None,
+    settings_path: str | None,
+    secret: str | None,
+    secret_stdin: bool,
+    topics: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Add a destination; a webhook's secret is printed once when Tessera makes it."""
+    from gateway.outbox.destinations import add_destination
+
+    values = _read_settings_file(settings_path) if settings_path else {}
+    if url:
+        values["url"] = url
+    if secret_stdin:
+        secret = sys.stdin.readline().strip()
+    made, generated = add_destination(
+        _store(), name, kind, values, secret=secret, topics=topics or None
+    )
+    text = f"Destination {made.name} ({made.kind}) added; topics: {', '.join(made.topics)}."
+    if generated:
+        text += (
+            f"\nSigning secret (shown once; the receiver verifies with it): {generated}"
+        )
+    _emit(as_json, made.to_json() | {"secret": generated}, text)
+
+
+@destination_group.command("list")
+@json_option
+@_friendly_errors
+def destination_list(as_json: bool) -> None:
+    """Active destinations (secrets are never shown, only their hint)."""
+    from gateway.outbox.destinations import list_destinations
+
+    found = list_destinations(_store())
+    text = "\n".join(
+        f"{d.name:24} {d.kind:10} {','.join(d.topics):20} "
+        + str(d.settings.get("url") or d.settings.get("base_url") or "")
+        for d in found
+    )
+    _emit(as_json, [d.to_json() for d in found], text or "No destinations yet.")
+
+
+@destination_group.command("remove")
+@click.argument("name")
+@json_option
+@_friendly_errors
+def destination_remove(name: str, as_json: bool) -> None:
+    """Stop delivering to NAME; its undelivered items become dead."""
+    from gateway.outbox.destinations import remove_destination
+
+    found, abandoned = remove_destination(_store(), name)
+    _emit(
+        as_json,
+        {"destination": found.to_json(), "abandoned": abandoned},
+        f"Destination {found.name} removed; {abandoned} undelivered items abandoned.",
+    )

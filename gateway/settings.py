@@ -182,6 +182,72 @@ class Settings:
             "doc": "URL of the issuer's logo, shown in every credential (empty: none)."
         },
     )
+    worker_batch_size: int = field(
+        default=100,
+        metadata={
+            "doc": "Deliveries a `tessera worker` claims at a time.",
+            "min": 1,
+            "max": 1000,
+        },
+    )
+    worker_concurrency: int = field(
+        default=4,
+        metadata={
+            "doc": "Deliveries a worker makes at once (threads); a batch never holds two "
+            "of one learner and competency, so order is kept.",
+            "min": 1,
+            "max": 64,
+        },
+    )
+    worker_poll_ms: int = field(
+        default=500,
+        metadata={
+            "doc": "How long an idle worker waits before looking for due deliveries again, in ms.",
+            "min": 10,
+            "max": 60000,
+        },
+    )
+    delivery_lease_seconds: int = field(
+        default=120,
+        metadata={
+            "doc": "How long a claimed delivery stays a worker's; a worker that dies leaves it "
+            "to be delivered again when the lease ends. More than twice the timeout.",
+            "min": 2,
+            "max": 3600,
+        },
+    )
+    delivery_timeout_seconds: int = field(
+        default=10,
+        metadata={
+            "doc": "Time limit of one request to a delivery target (connect and read).",
+            "min": 1,
+            "max": 300,
+        },
+    )
+    delivery_backoff_ms: int = field(
+        default=2000,
+        metadata={
+            "doc": "Delay before the first retry of a failed delivery, in ms; it doubles with "
+            "each attempt (with jitter) up to the maximum.",
+            "min": 1,
+        },
+    )
+    delivery_backoff_max_seconds: int = field(
+        default=3600,
+        metadata={
+            "doc": "Longest delay between two attempts of one delivery (a Retry-After may ask "
+            "for longer).",
+            "min": 1,
+        },
+    )
+    delivery_horizon_seconds: int = field(
+        default=3 * 24 * 3600,
+        metadata={
+            "doc": "How long a delivery is retried before it is given up as dead (listed by "
+            "the admin API, which can retry it).",
+            "min": 1,
+        },
+    )
 
     @property
     def is_sqlite(self) -> bool:

@@ -79,6 +79,7 @@ GROUP_MODULES: tuple[str, ...] = (
     "gateway.api.mastery",
     "gateway.records.api",
     "gateway.api.platforms",
+    "gateway.api.deliveries",
 )
 
 meta = ApiGroup(

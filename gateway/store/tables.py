@@ -845,3 +845,70 @@ lti_line_items = Table(
     Column("url", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+
+# --- Delivery. Owned by gateway.outbox. ------------------------------------------------------
+# Where events go: a webhook, a OneRoster 1.2 gradebook, an Ed-Fi ODS, an LTI AGS platform.
+# ``secret`` is the HMAC key of a webhook or the OAuth 2 client secret of a SIS: Tessera must
+# present it, so it is kept as given (like the signing keys' private halves: protect the
+# database); it is shown once when generated and never read back out; ``secret_hint`` is the
+# start of its SHA-256 digest, so an admin can tell which secret is in force.
+destinations = Table(
+    "destinations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # webhook | oneroster | edfi | lti_ags
+    Column("settings", JSON, nullable=False),
+    Column(
+        "topics", JSON, nullable=False
+    ),  # topics delivered, e.g. ["mastery.changed"]
+    Column("secret", Text, nullable=True),
+    Column("secret_hint", String(16), nullable=True),
+    Column("status", String(16), nullable=False),  # active | removed
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("removed_at", UTCDateTime, nullable=True),
+)
+
+# One row per (outbox event, destination). ``id`` = uuid5(event id, destination id) is also the
+# idempotency key sent to the target. status: pending | in_flight | delivered | superseded |
+# dead. A claim sets ``claimed_by`` and the lease ``claimed_until``; an in_flight row whose
+# lease has run out is due again. ``give_up_at`` is when retrying stops (it becomes dead).
+deliveries = Table(
+    "deliveries",
+    metadata,
+    _storage_order(),
+    Column("id", String(36), nullable=False, unique=True),
+    Column("event_seq", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
+    Column("destination_id", String(36), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("learner_id", String(36), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("give_up_at", UTCDateTime, nullable=False),
+    Column("claimed_by", String(120), nullable=True),
+    Column("claimed_until", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("last_status_code", Integer, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime, nullable=True),
+)
+Index("ix_deliveries_due", deliveries.c.status, deliveries.c.next_attempt_at)
+Index(
+    "ix_deliveries_subject",
+    deliveries.c.subject,
+    deliveries.c.destination_id,
+    deliveries.c.event_seq,
+)
+Index("ix_deliveries_learner", deliveries.c.learner_id)
+
+# How far the fan-out of outbox events into deliveries has got (one row, name "fanout").
+outbox_cursors = Table(
+    "outbox_cursors",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("seq", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
