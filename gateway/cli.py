@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup
 from sqlalchemy.engine import make_url
 
+from adapters.outbound import KINDS
 from gateway import __version__
 from gateway.api.tokens import (
     INITIAL_TOKEN_NAME,
@@ -1127,7 +1128,7 @@ def destination_group() -> None:
 @click.argument("name")
 @click.option(
     "--kind",
-    type=click.Choice(["webhook", "oneroster", "edfi", "lti_ags"]),
+    type=click.Choice(list(KINDS)),
     required=True,
 )
 @click.option("--url", help="A webhook's URL (the same as settings url).")

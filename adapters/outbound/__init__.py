@@ -35,13 +35,15 @@ import requests
 from gateway.errors import InvalidPayload
 
 if TYPE_CHECKING:
+    from gateway.settings import Settings
     from gateway.store import Store
 
 ENTRY_POINT_GROUP = "tessera.outbound_targets"
 # The kinds a destination may have; a kind whose module is not installed is refused by name.
-KINDS = ("webhook", "oneroster", "edfi", "lti_ags")
+KINDS = ("webhook", "oneroster", "edfi", "registrar", "lti_ags")
 BUILTIN: dict[str, str] = {
     "webhook": "adapters.outbound.webhook:WebhookTarget",
+    "registrar": "adapters.outbound.registrar:RegistrarTarget",
     "oneroster": "adapters.outbound.oneroster:OneRosterTarget",
     "edfi": "adapters.outbound.edfi:EdFiTarget",
 }
@@ -136,6 +138,7 @@ class TargetEnv:
     http: requests.Session
     timeout: float
     store: Store | None = None
+    settings: Settings | None = None
 
 
 class Target(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.outbound import KINDS
 from gateway.api.openapi import API_PREFIX, ApiGroup, Param, Reply
 from gateway.api.pagination import Page, PageRequest, page_of
 from gateway.extension import tessera
@@ -29,7 +30,7 @@ api = ApiGroup(
     "horizon). Dead deliveries can be retried.",
 )
 
-_KINDS = ["webhook", "oneroster", "edfi", "lti_ags"]
+_KINDS = list(KINDS)
 DESTINATION = api.schema(
     "Destination",
     {

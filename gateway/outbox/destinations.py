@@ -75,6 +75,10 @@ def _hint(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()[:12]
 
 
+# Kinds whose secret is Tessera's own signing key (made here, shown once), not a peer's.
+_SIGNING_KINDS = ("webhook", "registrar")
+
+
 def add_destination(
     store: Store,
     name: str,
@@ -106,7 +110,7 @@ def add_destination(
     if secret is not None and not secret.strip():
         raise InvalidPayload("secret must not be blank.")
     if secret is None and kind_type.needs_secret:
-        if kind != "webhook":
+        if kind not in _SIGNING_KINDS:
             raise InvalidPayload(f"A {kind} destination needs its client secret.")
         secret = generated = "whsec_" + secrets.token_urlsafe(32)
     now = utcnow()

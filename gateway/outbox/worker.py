@@ -41,6 +41,7 @@ from adapters.outbound import (
 )
 from gateway import __version__
 from gateway.errors import ConfigError, TesseraError
+from gateway.mastery.service import expire_overrides
 from gateway.outbox.policy import RetryPolicy
 from gateway.outbox.queue import Claim, claim, fan_out, record, release
 from gateway.settings import Settings
@@ -111,6 +112,7 @@ class Worker:
             http or make_session(settings),
             float(settings.delivery_timeout_seconds),
             store,
+            settings,
         )
         if settings.delivery_lease_seconds <= 2 * settings.delivery_timeout_seconds:
             raise ConfigError(
@@ -170,6 +172,9 @@ class Worker:
     def step(self) -> int:
         """One round: fan out, claim a batch, deliver it; returns the attempts made."""
         self.stats.steps += 1
+        expire_overrides(
+            self.store
+        )  # a lapsed override's level change joins this round
         fan_out(
             self.store, self.policy, limit=max(self.settings.worker_batch_size, 500)
         )

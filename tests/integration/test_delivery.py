@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -562,3 +563,41 @@ def test_an_event_committed_late_is_not_skipped_on_postgresql(
         slow.close()  # a failed test must not leave a transaction holding the table
     drain(worker, all_settled(store))
     assert {r["body"]["data"]["learner_id"] for r in sink.received} == set(people)
+
+
+def test_a_registrar_receives_the_signed_transcript_when_mastery_changes(
+    store: Store, fast: Settings, httpserver: HTTPServer
+) -> None:
+    from gateway.keys import ensure_keys
+    from gateway.records.service import list_credentials
+
+    ensure_keys(store)  # `tessera init` makes the issuer's keys
+    sink = Sink()
+    httpserver.expect_request("/registrar", method="POST").respond_with_handler(sink)
+    _, secret = add_destination(
+        store, "registrar", "registrar", {"url": httpserver.url_for("/registrar")}
+    )
+    assert secret is not None
+    [learner] = seed_people(store, 1)
+    service.set_layer(
+        store, "default", "", {"rules": {"min_sources": 1, "min_evidence": 1}}, "t"
+    )
+    service.add_teacher_evidence(
+        store,
+        learner,
+        service.TeacherEvidence(COMPETENCIES[0], "teacher", level="mastery"),
+    )
+    drain(Worker(store, fast, name="w1"), all_settled(store))
+    [item] = sink.received
+    clr = item["body"]
+    assert clr["type"] == ["VerifiableCredential", "ClrCredential"]
+    raw = json.dumps(clr, separators=(",", ":")).encode()  # the bytes that were signed
+    assert verify_signature(secret, item["headers"], raw)
+    assert item["headers"]["Content-Type"] == "application/ld+json"
+    badges = [c for c in list_credentials(store, learner) if c.kind == "achievement"]
+    assert [b.level for b in badges] == ["mastery"] and badges[0].revoked_at is None
+    # Losing mastery revokes the badge; the registrar gets the news (no transcript left).
+    service.override(store, learner, COMPETENCIES[0], "near", "re-assessed", "teacher")
+    drain(Worker(store, fast, name="w1"), all_settled(store))
+    assert list_credentials(store, learner)[0].revoked_at is not None
+    assert len(sink.received) == 1
