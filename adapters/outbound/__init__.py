@@ -44,6 +44,7 @@ KINDS = ("webhook", "oneroster", "edfi", "registrar", "lti_ags")
 BUILTIN: dict[str, str] = {
     "webhook": "adapters.outbound.webhook:WebhookTarget",
     "registrar": "adapters.outbound.registrar:RegistrarTarget",
+    "lti_ags": "adapters.outbound.lti_ags:AgsTarget",
     "oneroster": "adapters.outbound.oneroster:OneRosterTarget",
     "edfi": "adapters.outbound.edfi:EdFiTarget",
 }
