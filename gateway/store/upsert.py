@@ -36,8 +36,11 @@ def _pg_datetime(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(UTC)
 
 
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+
+
 def _json_text(value: Any) -> str | None:
-    return None if value is None else json.dumps(value)
+    return None if value is None else _encode(value)
 
 
 def _pg_json(value: Any) -> Any:
