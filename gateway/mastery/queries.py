@@ -290,6 +290,15 @@ def _context(conn: Connection, context_id: str) -> Any:
     return row
 
 
+def _active_learners(context_id: str) -> Select[Any]:
+    """The ids of a class's active learners (a subquery)."""
+    return select(context_members.c.learner_id).where(
+        context_members.c.context_id == context_id,
+        context_members.c.is_learner.is_(True),
+        context_members.c.status == "active",
+    )
+
+
 def _roster(conn: Connection, context_id: str) -> list[Any]:
     return list(
         conn.execute(
@@ -308,11 +317,7 @@ def context_mastery(store: Store, context_id: str, filters: Filters) -> dict[str
     with store.read() as conn:
         ctx = _context(conn, context_id)
         roster = _roster(conn, context_id)
-        members = select(context_members.c.learner_id).where(
-            context_members.c.context_id == context_id,
-            context_members.c.is_learner.is_(True),
-            context_members.c.status == "active",
-        )
+        members = _active_learners(context_id)
         query = filters.apply(
             select(*_ENTRY_COLUMNS)
             .select_from(mastery)
@@ -338,11 +343,7 @@ def not_yet_proficient(
     """Who in a class has evidence but is below mastery, longest waiting first."""
     with store.read() as conn:
         _context(conn, context_id)
-        members = select(context_members.c.learner_id).where(
-            context_members.c.context_id == context_id,
-            context_members.c.is_learner.is_(True),
-            context_members.c.status == "active",
-        )
+        members = _active_learners(context_id)
         query = Filters(competency=competency, status="not_yet").apply(
             select(*_ENTRY_COLUMNS, learners.c.display_name)
             .select_from(mastery)
