@@ -253,12 +253,3 @@ def cap_index(rules: Rules, scale: Scale, tally: Sequence[Any]) -> int:
         if not met and caps < limit:
             limit = caps
     return max(limit, 0)
-
-
-def cap(outcomes: Sequence[Outcome], top: int) -> int:
-    """The highest level index the unmet rules allow (``top`` when all are met)."""
-    limit = top
-    for o in outcomes:
-        if not o.met and o.caps_at is not None:
-            limit = min(limit, max(o.caps_at, 0))
-    return limit
