@@ -501,15 +501,30 @@ def _write(
     overrides: Mapping[Key, Override],
     now: datetime,
 ) -> list[Change]:
+    decided: list[tuple[Key, MasteryConfig, dict[str, Any] | None]] = []
+    for key, fold in folds.items():
+        config, override = configs[key], overrides.get(key)
+        row = None
+        if fold.count or override is not None:
+            row = _row(key, config, fold, decide(config, fold, override), now)
+        decided.append((key, config, row))
+    return _save(conn, decided, old, now)
+
+
+def _save(
+    conn: Connection,
+    decided: Sequence[tuple[Key, MasteryConfig, dict[str, Any] | None]],
+    old: Mapping[Key, Any],
+    now: datetime,
+) -> list[Change]:
+    """Write new decisions (a row of None: the decision is gone) and their level changes."""
     rows: list[dict[str, Any]] = []
     gone: list[Key] = []
     events: list[dict[str, Any]] = []
     changes: list[Change] = []
-    for key, fold in folds.items():
-        config, override, before = configs[key], overrides.get(key), old.get(key)
-        row = None
-        if fold.count or override is not None:
-            row = _row(key, config, fold, decide(config, fold, override), now)
+    for key, config, row in decided:
+        before = old.get(key)
+        if row is not None:
             rows.append(row)
         elif before is not None:
             gone.append(key)
@@ -749,28 +764,14 @@ def roll_up(
         child_rows = stored_rows(conn, child_keys)
         old = stored_rows(conn, batch)
         overrides = _overrides(conn, batch, now)
-        rows: list[dict[str, Any]] = []
-        gone: list[Key] = []
-        events: list[dict[str, Any]] = []
+        decided = []
         for key in batch:
             config = resolver.for_shared(key[1])
             kids = [child_rows.get((key[0], c)) for c in children.get(key[1], ())]
-            row = _rollup_row(key, config, kids, overrides.get(key), now)
-            before = old.get(key)
-            if row is None:
-                if before is not None:
-                    gone.append(key)
-            else:
-                rows.append(row)
-            before_level = None if before is None else before.level
-            after_level = None if row is None else row["level"]
-            if before_level != after_level:
-                change = Change(key[0], key[1], before_level, after_level)
-                changes.append(change)
-                events.append(_event(change, config, row, now))
-        _delete(conn, gone)
-        upsert(conn, mastery, rows)
-        append(conn, outbox, events)
+            decided.append(
+                (key, config, _rollup_row(key, config, kids, overrides.get(key), now))
+            )
+        changes += _save(conn, decided, old, now)
         pending = {
             (learner, p)
             for learner, shared in batch

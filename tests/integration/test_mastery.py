@@ -79,18 +79,16 @@ def _send(
         time=at.isoformat(),
         kind=kind,
     )
-    with store.write() as conn:
-        ingest(
-            conn,
-            vendor,
-            "test",
-            [Incoming(ext, json.dumps(payload), payload)],
-            adapter_lookup=dict_adapter,
-        )
+    _ingest(store, vendor, ext, payload)
 
 
 def _void(store: Store, vendor: VendorContext, ext: str, target: str) -> None:
-    payload = {"voids": target}
+    _ingest(store, vendor, ext, {"voids": target})
+
+
+def _ingest(
+    store: Store, vendor: VendorContext, ext: str, payload: dict[str, Any]
+) -> None:
     with store.write() as conn:
         ingest(
             conn,
