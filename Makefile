@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 # The independent Node verifier of issued credentials (tests only), installed from its lock file.
 NODE_VERIFIER := tests/verifiers/node
 NODE_MODULES := $(NODE_VERIFIER)/node_modules/.package-lock.json
+# axe-core, injected into pages by the browser tests (tests only), installed from its lock file.
+BROWSER_JS := tests/browser
+AXE := $(BROWSER_JS)/node_modules/.package-lock.json
 
 .PHONY: run test lint format bench conformance clean browser
 
@@ -28,12 +31,16 @@ run: $(VENV)/.installed-run
 $(NODE_MODULES): $(NODE_VERIFIER)/package-lock.json
 	cd $(NODE_VERIFIER) && npm ci --no-audit --no-fund
 
+$(AXE): $(BROWSER_JS)/package-lock.json
+	cd $(BROWSER_JS) && npm ci --no-audit --no-fund
+
 ## make test: set up, lint, type-check and run the whole test suite
-test: lint $(NODE_MODULES) browser
+test: lint $(NODE_MODULES) $(AXE) browser
 	$(BIN)/pytest
 
-## Chromium for the browser test (tests/e2e/test_lti_browser.py): the Debian package, installed
-## when missing and this runs as root with apt-get; otherwise that test skips and says why.
+## Chromium for the browser tests (tests/e2e/test_*browser*.py, driven by Playwright): the Debian
+## package, installed when missing and this runs as root with apt-get; otherwise those tests skip
+## and say why.
 browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
@@ -59,4 +66,4 @@ conformance: $(VENV)/.installed-test
 	tests/conformance/run_adl_suite.sh
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .conformance $(NODE_VERIFIER)/node_modules
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .conformance .artifacts $(NODE_VERIFIER)/node_modules $(BROWSER_JS)/node_modules

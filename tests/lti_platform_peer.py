@@ -30,6 +30,9 @@ from werkzeug.serving import make_server
 
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+ADMINISTRATOR = (
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+)
 
 
 def _pem_pair() -> tuple[str, str]:
@@ -106,6 +109,10 @@ class PeerPlatform:
     deep_link_items: list[t.Any] | None = None
     deep_link_claims: dict[str, t.Any] | None = None
     service_user_agents: list[str] = field(default_factory=list)
+    # Who a browser at /course?user=ID launches as: user id -> (roles, full name).
+    people: dict[str, tuple[list[str], str]] = field(
+        default_factory=lambda: {"browser-learner": ([LEARNER], "Chrome Learner")}
+    )
 
     def __post_init__(self) -> None:
         self.private_pem, self.public_pem = _pem_pair()
@@ -328,8 +335,11 @@ class PeerPlatform:
 
         @app.get("/course")
         def course() -> Response:
-            """A course page framing Tessera, offering postMessage platform storage."""
-            url = peer.preflight_url("browser-learner")
+            """A course page framing Tessera, offering postMessage platform storage.
+
+            ``?user=ID`` launches as one of :attr:`PeerPlatform.people`.
+            """
+            url = peer.preflight_url(request.args.get("user", "browser-learner"))
             if request.args.get("storage"):
                 url += "&lti_storage_target=_parent"
             return Response(_COURSE_PAGE.replace("{url}", url), mimetype="text/html")
@@ -345,11 +355,10 @@ class PeerPlatform:
         @app.get("/auth")
         def auth() -> Response:
             """The OIDC authorization endpoint: sign the launch, auto-POST it to the tool."""
+            user_id = request.args.get("login_hint", "browser-learner")
+            roles, name = peer.people[user_id]
             form = peer.launch_form(
-                request.url,
-                user_id="browser-learner",
-                roles=[LEARNER],
-                name="Chrome Learner",
+                request.url, user_id=user_id, roles=roles, name=name
             )
             fields = "".join(
                 f'<input type="hidden" name="{k}" value="{form[k]}">'

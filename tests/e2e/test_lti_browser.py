@@ -11,7 +11,6 @@ no Chromium can be found.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,62 +19,17 @@ from pathlib import Path
 import pytest
 
 from gateway.settings import Settings
-from tests.e2e.conftest import BIN, free_port, running_tessera
+from tests.e2e.browser import require_chromium, tessera_in_a_course
 from tests.lti_platform_peer import PeerPlatform
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = next(
-    (p for p in (shutil.which(n) for n in ("chromium", "chromium-browser")) if p), None
-)
 
 
 @pytest.fixture
-def tessera_in_a_course(
-    settings: Settings, tmp_path: Path
-) -> Iterator[tuple[PeerPlatform, Path]]:
-    if CHROMIUM is None:
-        pytest.skip(
-            "no Chromium: `make test` installs the Debian package chromium when it runs as "
-            "root with apt-get; install it (apt-get install chromium) to run this test"
-        )
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    peer = PeerPlatform(base, host="localhost")
-    try:
-        with running_tessera(
-            settings,
-            tmp_path,
-            port=port,
-            TESSERA_BASE_URL=base,
-            TESSERA_ALLOW_PRIVATE_URLS="1",
-        ) as (_, env, log):
-            e = peer.endpoints
-            subprocess.run(
-                [
-                    BIN / "tessera",
-                    "platform",
-                    "add",
-                    "--issuer",
-                    e["issuer"],
-                    "--client-id",
-                    e["client_id"],
-                    "--auth-login-url",
-                    e["auth_login_url"],
-                    "--auth-token-url",
-                    e["auth_token_url"],
-                    "--jwks-url",
-                    e["jwks_url"],
-                    "--deployment-id",
-                    peer.deployment_id,
-                ],
-                env=env,
-                check=True,
-                capture_output=True,
-                timeout=60,
-            )
-            yield peer, log
-    finally:
-        peer.stop()
+def course(settings: Settings, tmp_path: Path) -> Iterator[tuple[PeerPlatform, Path]]:
+    require_chromium()
+    with tessera_in_a_course(settings, tmp_path) as found:
+        yield found.peer, found.log
 
 
 def _browse(url: str, profile: Path, *, block_all_cookies: bool) -> str:
@@ -87,7 +41,7 @@ def _browse(url: str, profile: Path, *, block_all_cookies: bool) -> str:
         )
     done = subprocess.run(
         [
-            str(CHROMIUM),
+            require_chromium(),
             "--headless=new",
             "--no-sandbox",
             "--disable-gpu",
@@ -123,9 +77,9 @@ def _accepted(log: Path) -> list[dict[str, object]]:
 
 
 def test_launch_in_a_cross_site_iframe_with_partitioned_cookies(
-    tessera_in_a_course: tuple[PeerPlatform, Path], tmp_path: Path
+    course: tuple[PeerPlatform, Path], tmp_path: Path
 ) -> None:
-    peer, log = tessera_in_a_course
+    peer, log = course
     output = _browse(f"{peer.url}/course", tmp_path / "p1", block_all_cookies=False)
     accepted = _accepted(log)
     assert accepted, (
@@ -135,9 +89,9 @@ def test_launch_in_a_cross_site_iframe_with_partitioned_cookies(
 
 
 def test_launch_with_every_cookie_blocked_uses_platform_storage(
-    tessera_in_a_course: tuple[PeerPlatform, Path], tmp_path: Path
+    course: tuple[PeerPlatform, Path], tmp_path: Path
 ) -> None:
-    peer, log = tessera_in_a_course
+    peer, log = course
     output = _browse(
         f"{peer.url}/course?storage=1", tmp_path / "p2", block_all_cookies=True
     )
