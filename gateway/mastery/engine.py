@@ -17,6 +17,7 @@ evidence arriving after it marks it out of date.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -146,18 +147,45 @@ def start(config: MasteryConfig) -> Fold:
 
 def step(config: MasteryConfig, fold: Fold, piece: Piece) -> None:
     """Fold one more piece (newer than every piece folded so far) into ``fold``."""
+    _step(
+        config,
+        fold,
+        piece.id,
+        piece.observed_at,
+        piece.received_at,
+        piece.score,
+        piece.weight,
+        piece.kind,
+        piece.dok,
+        piece.source,
+    )
+
+
+def _step(
+    config: MasteryConfig,
+    fold: Fold,
+    piece_id: str,
+    observed_at: datetime,
+    received_at: datetime,
+    score: float,
+    weight: float,
+    kind: str,
+    dok: int | None,
+    source: str,
+) -> None:
+    # :func:`step` on a piece's fields (a full recompute folds rows without making pieces).
     scale = config.scale
     fold.policy = config.policy.step(
-        fold.policy, piece.score * scale.top_points, piece.weight, scale
+        fold.policy, score * scale.top_points, weight, scale
     )
-    fold.tally = tally_step(fold.tally, piece.source, piece.kind, piece.dok)
+    fold.tally = tally_step(fold.tally, source, kind, dok)
     fold.count += 1
-    fold.last = (piece.observed_at, piece.received_at, piece.id)
-    if fold.last_received is None or piece.received_at > fold.last_received:
-        fold.last_received = piece.received_at
+    fold.last = (observed_at, received_at, piece_id)
+    if fold.last_received is None or received_at > fold.last_received:
+        fold.last_received = received_at
     status = _status(config, fold)
     if status != fold.status:
-        fold.status, fold.since = status, piece.observed_at
+        fold.status, fold.since = status, observed_at
 
 
 def _status(config: MasteryConfig, fold: Fold) -> str:
@@ -522,6 +550,7 @@ def _save(
     gone: list[Key] = []
     events: list[dict[str, Any]] = []
     changes: list[Change] = []
+    at = now.isoformat()
     for key, config, row in decided:
         before = old.get(key)
         if row is not None:
@@ -533,7 +562,7 @@ def _save(
         if after_level != before_level:
             change = Change(key[0], key[1], before_level, after_level)
             changes.append(change)
-            events.append(_event(change, config, row, now))
+            events.append(_event(change, config, row, now, at))
     _delete(conn, gone)
     upsert(conn, mastery, rows)
     append(conn, outbox, events)
@@ -549,6 +578,12 @@ def _delete(conn: Connection, keys: Sequence[Key]) -> None:
             ),
             [{"l": k[0], "s": k[1]} for k in keys],
         )
+
+
+@functools.cache
+def _label(policy: Any) -> str:
+    # The policy with its parameters, as stored with each decision (policies are frozen).
+    return str(policy.label())
 
 
 def _row(
@@ -568,7 +603,7 @@ def _row(
         "last_observed_at": None if fold.last is None else fold.last[0],
         "last_evidence_id": None if fold.last is None else fold.last[2],
         "state": fold.to_json(config.scale.top_points),
-        "policy": config.policy.label(),
+        "policy": _label(config.policy),
         "rules": decision.held_back,
         "override_id": decision.override_id,
         "override_stale": decision.override_stale,
@@ -578,7 +613,11 @@ def _row(
 
 
 def _event(
-    change: Change, config: MasteryConfig, row: Mapping[str, Any] | None, now: datetime
+    change: Change,
+    config: MasteryConfig,
+    row: Mapping[str, Any] | None,
+    now: datetime,
+    at: str,
 ) -> dict[str, Any]:
     scale = config.scale
     label = None
@@ -600,7 +639,7 @@ def _event(
             "scale_top_points": scale.top_points,
             "mastery_points": scale.mastery_points,
             "overridden": row is not None and row["override_id"] is not None,
-            "at": now.isoformat(),
+            "at": at,
         },
         "created_at": now,
     }
@@ -651,6 +690,24 @@ def recompute_all(
     now = now or utcnow()
     resolver = ConfigResolver(conn)
     sqlite = conn.dialect.name == "sqlite"
+    if (
+        sqlite
+    ):  # a page cache for the bulk writes (128 MB at most; back to default after)
+        conn.exec_driver_sql(f"PRAGMA cache_size={_BULK_CACHE_KIB}")
+    try:
+        return _recompute(conn, resolver, learner_id, now)
+    finally:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA cache_size=-2000")
+
+
+_BULK_CACHE_KIB = -131072  # negative: KiB, as SQLite counts it
+
+
+def _recompute(
+    conn: Connection, resolver: ConfigResolver, learner_id: str | None, now: datetime
+) -> RecomputeResult:
+    sqlite = conn.dialect.name == "sqlite"
     where: str = ""
     params: tuple[str, ...] = ()
     if learner_id is not None:
@@ -700,19 +757,17 @@ def recompute_all(
             continue
         if parse is not None:
             observed, received = parse(observed), parse(received)
-        step(
+        _step(
             config,
             fold,
-            Piece(
-                eid,
-                observed,
-                received,
-                score,
-                weight,
-                kind,
-                dok,
-                vendor or TEACHER_SOURCE,
-            ),
+            eid,
+            observed,
+            received,
+            score,
+            weight,
+            kind,
+            dok,
+            vendor or TEACHER_SOURCE,
         )
         count += 1
     flush()

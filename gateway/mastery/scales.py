@@ -46,6 +46,9 @@ class Scale:
     top_points: float = field(init=False)  # a normalized score of 1 is worth this much
     mastery_points: float = field(init=False)  # the n-times policy's threshold
     _cuts: tuple[float, ...] = field(init=False, repr=False)
+    _positions: dict[str, int] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "top_points", self.levels[-1].points)
@@ -53,6 +56,8 @@ class Scale:
             self, "mastery_points", self.levels[self.mastery_index].points
         )
         object.__setattr__(self, "_cuts", tuple(lv.min_fraction for lv in self.levels))
+        positions = {lv.code: i for i, lv in reversed(list(enumerate(self.levels)))}
+        object.__setattr__(self, "_positions", positions)
 
     @property
     def mastery(self) -> Level:
@@ -61,10 +66,7 @@ class Scale:
 
     def index(self, code: str) -> int:
         """Position of the level ``code`` (lowest is 0)."""
-        for i, level in enumerate(self.levels):
-            if level.code == code:
-                return i
-        raise KeyError(code)
+        return self._positions[code]  # KeyError for a code the scale does not have
 
     def level_index_for(self, points: float) -> int:
         """The highest level whose cut point ``points`` reaches (rounded to 2 places)."""

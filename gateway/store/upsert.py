@@ -23,13 +23,22 @@ from gateway.store.tables import UTCDateTime
 Convert = Callable[[Any], Any]
 
 
+_last_datetime: tuple[datetime | None, str | None] = (None, None)
+
+
 def _sqlite_datetime(value: datetime | None) -> str | None:
     # The storage format of SQLAlchemy's SQLite DATETIME, in UTC (as UTCDateTime stores it).
+    # A batch stamps many rows with one ``now``: the last value converted is remembered.
+    global _last_datetime
     if value is None:
         return None
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+    last = _last_datetime
+    if value is last[0]:
+        return last[1]
+    utc = value if value.tzinfo is UTC else value.astimezone(UTC)
+    text = utc.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+    _last_datetime = (value, text)
+    return text
 
 
 def _pg_datetime(value: datetime | None) -> datetime | None:
@@ -40,7 +49,9 @@ _encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 def _json_text(value: Any) -> str | None:
-    return None if value is None else _encode(value)
+    if value is None:
+        return None
+    return "[]" if value == [] else _encode(value)
 
 
 def _pg_json(value: Any) -> Any:
