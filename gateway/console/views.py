@@ -159,6 +159,10 @@ def _authenticate() -> BaseResponse | None:
 @bp.after_request
 def _no_store(response: Response) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")
+    if g.get("console_launch_id") is None:
+        # The cookie's pages are never framed by another site (no clickjacking); the
+        # launch's pages must be, inside the LMS.
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'self'")
     return response
 
 
@@ -494,7 +498,7 @@ def import_framework(launch_id: str | None = None) -> Response:
     what = upload.filename if raw is not None and upload is not None else url
     shell = _render("console/import.html", what=what)
     head, rest = shell.split("<!--steps-->", 1)
-    middle, tail = rest.split("<!--result-->", 1)
+    middle, tail = rest.split("<!--result-->", 1)  # middle closes the list
 
     def steps() -> Iterator[str]:
         yield head

@@ -126,6 +126,7 @@ def test_an_admin_token_signs_in_with_a_first_party_session_cookie(
     assert page.status_code == 200
     assert "Signed in as admin token console-test" in text_of(page)
     assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
     [entry] = audit_rows(store, "console.sign-in")
     assert entry.actor.startswith("admin-token:console-test (ta_")
 
@@ -291,6 +292,7 @@ def test_an_administrator_launch_opens_the_console_without_cookies(
     body = home.get_data(as_text=True)
     assert f'href="/admin/l/{launch_id}/vendors"' in body  # links keep the launch
     assert "Sign out" not in body and "Set-Cookie" not in home.headers
+    assert "Content-Security-Policy" not in home.headers  # framed by the LMS
     csrf = csrf_of(client.get(f"/admin/l/{launch_id}/vendors"))
     refused = client.post(f"/admin/l/{launch_id}/vendors", data={"name": "acme"})
     assert refused.status_code == 403
