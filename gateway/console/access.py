@@ -44,11 +44,13 @@ COOKIE_PATH = "/admin"
 _KEY_CACHE = "tessera.console.key"
 _HKDF_INFO = b"tessera admin console v1"
 
-# LTI Core 1.3 appendix A.2: the institution role and the context (membership) role.
+# LTI Core 1.3 appendix A.2: the institution role (A.2.2) and the context role (A.2.3),
+# also by the simple name a context role may still be sent as (A.2.3.1, deprecated).
 ADMINISTRATOR_ROLES = frozenset(
     {
         "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
         "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator",
+        "Administrator",
     }
 )
 

@@ -28,6 +28,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 import gateway.competencies as competency_service
@@ -169,15 +170,25 @@ def _no_store(response: Response) -> Response:
 @bp.errorhandler(TesseraError)
 def _refused(exc: TesseraError) -> Response:
     """Console failures as a page with the problem, the status and a way back."""
+    return _problem_page(exc.title, exc.detail, exc.status)
+
+
+@bp.errorhandler(HTTPException)
+def _http_refused(exc: HTTPException) -> Response:
+    """HTTP errors (a bad parameter, a body too large) as a page too, not problem+json."""
+    return _problem_page(exc.name, exc.description or exc.name, exc.code or 500)
+
+
+def _problem_page(title: str, detail: str, status: int) -> Response:
     body = render_template(
         "console/problem.html",
-        title=exc.title,
-        detail=exc.detail,
-        status=exc.status,
+        title=title,
+        detail=detail,
+        status=status,
         request_id=g.get("request_id", ""),
         signed_in=g.get("console_user") is not None,
     )
-    return Response(body, status=exc.status, mimetype="text/html")
+    return Response(body, status=status, mimetype="text/html")
 
 
 def _render(template: str, **values: Any) -> str:
@@ -726,7 +737,7 @@ def audit(launch_id: str | None = None) -> str:
     )
     before = request.args.get("before", "")
     if before and not before.isdigit():
-        abort(400)
+        abort(400, "The page link is broken: 'before' must be a number.")
     entries, next_seq = audit_page(
         _store(), where, before_seq=int(before) if before else None
     )

@@ -23,7 +23,11 @@ from sqlalchemy import func, select
 from werkzeug import Response
 from werkzeug.test import TestResponse
 
-from gateway.api.tokens import create_admin_token, revoke_admin_token
+from gateway.api.tokens import (
+    create_admin_token,
+    list_admin_tokens,
+    revoke_admin_token,
+)
 from gateway.app import create_app
 from gateway.console.queries import record_action
 from gateway.intake.service import align
@@ -181,6 +185,26 @@ def test_what_is_not_an_admin_token_does_not_sign_in(
     assert "Set-Cookie" not in response.headers
     assert client.get("/admin/").status_code == 302
     assert not audit_rows(store, "console.sign-in")
+
+
+def test_a_tampered_or_foreign_cookie_is_not_a_session(
+    client: FlaskClient, store: Store, token: str
+) -> None:
+    from gateway.console.access import new_session_cookie
+
+    client.post("/admin/sign-in", data={"token": token})
+    cookie = client.get_cookie("tessera_admin", path="/admin")
+    assert cookie is not None
+    value = cookie.value
+    tampered = value[:-2] + ("AA" if not value.endswith("AA") else "BB")
+    client.set_cookie("tessera_admin", tampered, path="/admin")
+    assert client.get("/admin/").status_code == 302
+    [info] = list_admin_tokens(store)
+    forged = new_session_cookie(b"x" * 32, info.id)  # the right token, the wrong key
+    client.set_cookie("tessera_admin", forged, path="/admin")
+    assert client.get("/admin/").status_code == 302
+    client.set_cookie("tessera_admin", value, path="/admin")
+    assert client.get("/admin/").status_code == 200
 
 
 def test_a_session_expires_and_a_revoked_token_ends_it(
@@ -652,7 +676,9 @@ def test_the_audit_log_is_paged_and_filtered(
     assert all(r.startswith("thing:1") for r in rows)
     assert client.get("/admin/audit?action=sign-in").status_code == 200
     assert "console.sign-in" in text_of(client.get("/admin/audit?action=sign-in"))
-    assert client.get("/admin/audit?before=x").status_code == 400
+    broken = client.get("/admin/audit?before=x")
+    assert broken.status_code == 400 and broken.mimetype == "text/html"
+    assert "must be a number" in text_of(broken)
 
 
 def test_each_page_renders(signed_in: tuple[FlaskClient, str], app: Flask) -> None:
