@@ -16,7 +16,8 @@ Two ways in:
 The cookie is signed with a key every web node derives alike from the store (HKDF over the
 oldest credentials signing key, which is never deleted), never from per-process randomness.
 Each session (a cookie's random ``sid``, or the launch) has a CSRF token, an HMAC of the
-session under the same key, which every form carries and every POST must return.
+session under the same key, which every form carries and every POST must return; the sign-in
+form's token is bound the same way to a random pre-session cookie.
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ from gateway.store import Store
 from gateway.store.tables import admin_tokens, utcnow
 
 COOKIE_NAME = "tessera_admin"
+PRE_COOKIE_NAME = (
+    "tessera_admin_pre"  # binds the sign-in form's CSRF token to this browser
+)
 COOKIE_PATH = "/admin"
 _KEY_CACHE = "tessera.console.key"
 _HKDF_INFO = b"tessera admin console v1"

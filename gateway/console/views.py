@@ -9,8 +9,10 @@ line per action, and render. Every POST must carry the session's CSRF token.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import secrets
 import tomllib
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -213,11 +215,30 @@ def _audit(action: str, subject: str, before: Any = None, after: Any = None) -> 
 
 
 @bp.get("/admin/sign-in")
-def sign_in_form() -> str:
-    """The token form."""
-    return render_template(
-        "console/sign_in.html", problem=None, next=_safe_next(request.args.get("next"))
+def sign_in_form() -> Response:
+    """The token form, with a CSRF token bound to a pre-session cookie (no login CSRF)."""
+    return _sign_in_page(None, _safe_next(request.args.get("next")), 200)
+
+
+def _sign_in_page(problem: str | None, target: str, status: int) -> Response:
+    pre = request.cookies.get(access.PRE_COOKIE_NAME) or secrets.token_urlsafe(16)
+    body = render_template(
+        "console/sign_in.html",
+        problem=problem,
+        next=target,
+        csrf=access.csrf_token(access.console_key(), "pre|" + pre),
     )
+    response = Response(body, status=status, mimetype="text/html")
+    response.set_cookie(
+        access.PRE_COOKIE_NAME,
+        pre,
+        max_age=3600,
+        path=access.COOKIE_PATH,
+        secure=tessera().settings.base_url.startswith("https://"),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -227,21 +248,29 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.post("/admin/sign-in")
-def sign_in() -> BaseResponse | tuple[str, int]:
+def sign_in() -> BaseResponse:
     """Check the admin token as the API would; on success set the session cookie."""
     store = _store()
-    principal = access.token_for_sign_in(store, request.form.get("token", ""))
     target = _safe_next(request.form.get("next"))
+    pre = request.cookies.get(access.PRE_COOKIE_NAME, "")
+    expected = access.csrf_token(access.console_key(), "pre|" + pre)
+    given = request.form.get("csrf_token", "")
+    if not pre or not hmac.compare_digest(expected, given):
+        log.warning("console sign-in refused: CSRF token missing or wrong")
+        return _sign_in_page(
+            "This sign-in form is out of date or came from another site; "
+            "enter the token again.",
+            target,
+            403,
+        )
+    principal = access.token_for_sign_in(store, request.form.get("token", ""))
     if principal is None:
         log.warning("console sign-in refused from %s", request.remote_addr)
-        return (
-            render_template(
-                "console/sign_in.html",
-                problem="That is not a valid admin token. Use one made with `tessera "
-                "admin-token create` that is not revoked or expired (a vendor's "
-                "credentials and registrar tokens do not open the console).",
-                next=target,
-            ),
+        return _sign_in_page(
+            "That is not a valid admin token. Use one made with `tessera admin-token "
+            "create` that is not revoked or expired (a vendor's credentials and "
+            "registrar tokens do not open the console).",
+            target,
             401,
         )
     settings = tessera().settings
@@ -255,6 +284,7 @@ def sign_in() -> BaseResponse | tuple[str, int]:
         httponly=True,
         samesite="Lax",
     )
+    response.delete_cookie(access.PRE_COOKIE_NAME, path=access.COOKIE_PATH)
     record_action(
         store,
         access.token_actor(principal.name, principal.key),
@@ -266,15 +296,19 @@ def sign_in() -> BaseResponse | tuple[str, int]:
 
 @bp.post("/admin/sign-out")
 def sign_out() -> BaseResponse:
-    """Forget the session cookie."""
-    key = access.console_key()
+    """End the session (its CSRF token required), forgetting the cookie."""
     user = access.user_from_cookie(
         _store(),
-        key,
+        access.console_key(),
         request.cookies.get(access.COOKIE_NAME),
         tessera().settings.admin_session_seconds,
     )
-    if user is not None and access.csrf_matches(user, request.form.get("csrf_token")):
+    if user is not None:
+        if not access.csrf_matches(user, request.form.get("csrf_token")):
+            raise Forbidden(
+                "This form's security token is missing or out of date; sign out from "
+                "a console page."
+            )
         record_action(_store(), user.actor, "console.sign-out", "console")
     response = redirect(url_for("console.sign_in_form"), code=303)
     response.delete_cookie(access.COOKIE_NAME, path=access.COOKIE_PATH)

@@ -80,9 +80,17 @@ def csrf_of(response: TestResponse) -> str:
     return found.group(1)
 
 
+def post_sign_in(client: FlaskClient, token: str, **form: str) -> TestResponse:
+    """Fill in the sign-in form as a browser would (its CSRF token included)."""
+    csrf = csrf_of(client.get("/admin/sign-in"))
+    return client.post(
+        "/admin/sign-in", data={"token": token, "csrf_token": csrf} | form
+    )
+
+
 def sign_in(client: FlaskClient, token: str) -> str:
     """Sign in; the CSRF token of the new session."""
-    response = client.post("/admin/sign-in", data={"token": token})
+    response = post_sign_in(client, token)
     assert response.status_code == 303, response.get_data(as_text=True)
     return csrf_of(client.get("/admin/vendors"))
 
@@ -116,13 +124,14 @@ def test_an_admin_token_signs_in_with_a_first_party_session_cookie(
     first = client.get("/admin/vendors")
     assert first.status_code == 302
     assert "/admin/sign-in?next=/admin/vendors" in first.headers["Location"]
-    response = client.post(
-        "/admin/sign-in", data={"token": token, "next": "/admin/vendors"}
-    )
+    response = post_sign_in(client, token, next="/admin/vendors")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/admin/vendors")
-    cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith("tessera_admin=")
+    [cookie] = [
+        c
+        for c in response.headers.getlist("Set-Cookie")
+        if c.startswith("tessera_admin=")
+    ]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/admin" in cookie
     assert "Secure" not in cookie  # the test base URL is http
     assert token.split(".")[1] not in cookie  # the secret never goes into the cookie
@@ -139,9 +148,14 @@ def test_the_cookie_is_secure_when_the_base_url_is_https(
     settings: Settings, store: Store, token: str
 ) -> None:
     app = create_app(replace(settings, base_url="https://tessera.example"), store)
-    response = app.test_client().post("/admin/sign-in", data={"token": token})
+    response = post_sign_in(app.test_client(), token)
     assert response.status_code == 303
-    assert "Secure" in response.headers["Set-Cookie"]
+    [cookie] = [
+        c
+        for c in response.headers.getlist("Set-Cookie")
+        if c.startswith("tessera_admin=")
+    ]
+    assert "Secure" in cookie
 
 
 def test_a_sign_in_by_another_web_node_is_honoured(
@@ -150,7 +164,7 @@ def test_a_sign_in_by_another_web_node_is_honoured(
     """The signing key comes from the store, not from the process."""
     node_a, node_b = create_app(settings, store), create_app(settings, store)
     a = node_a.test_client()
-    assert a.post("/admin/sign-in", data={"token": token}).status_code == 303
+    assert post_sign_in(a, token).status_code == 303
     cookie = a.get_cookie("tessera_admin", path="/admin")
     assert cookie is not None
     b = node_b.test_client()
@@ -179,12 +193,32 @@ def test_what_is_not_an_admin_token_does_not_sign_in(
         given = token
     elif kind == "records":
         _, given = create_admin_token(store, "registrar", scopes=["records"])
-    response = client.post("/admin/sign-in", data={"token": given})
+    response = post_sign_in(client, given)
     assert response.status_code == 401
     assert "not a valid admin token" in text_of(response)
-    assert "Set-Cookie" not in response.headers
+    assert not [
+        c
+        for c in response.headers.getlist("Set-Cookie")
+        if c.startswith("tessera_admin=")
+    ]
     assert client.get("/admin/").status_code == 302
     assert not audit_rows(store, "console.sign-in")
+
+
+def test_a_sign_in_without_the_forms_csrf_token_is_refused(
+    client: FlaskClient, store: Store, token: str
+) -> None:
+    """No login CSRF: another site cannot sign a browser in to its own token."""
+    assert client.post("/admin/sign-in", data={"token": token}).status_code == 403
+    csrf = csrf_of(client.get("/admin/sign-in"))
+    other = FlaskClient(client.application)
+    refused = other.post("/admin/sign-in", data={"token": token, "csrf_token": csrf})
+    assert refused.status_code == 403  # a token from another browser's form
+    assert "out of date or came from another site" in text_of(refused)
+    assert other.get("/admin/").status_code == 302
+    assert not audit_rows(store, "console.sign-in")
+    ok = client.post("/admin/sign-in", data={"token": token, "csrf_token": csrf})
+    assert ok.status_code == 303
 
 
 def test_a_tampered_or_foreign_cookie_is_not_a_session(
@@ -192,7 +226,7 @@ def test_a_tampered_or_foreign_cookie_is_not_a_session(
 ) -> None:
     from gateway.console.access import new_session_cookie
 
-    client.post("/admin/sign-in", data={"token": token})
+    post_sign_in(client, token)
     cookie = client.get_cookie("tessera_admin", path="/admin")
     assert cookie is not None
     value = cookie.value
@@ -214,7 +248,7 @@ def test_a_session_expires_and_a_revoked_token_ends_it(
     monkeypatch.setattr(
         TimestampSigner, "get_timestamp", lambda self: real(self) - 7201
     )  # signed more than admin_session_seconds (7200) ago
-    client.post("/admin/sign-in", data={"token": token})
+    post_sign_in(client, token)
     monkeypatch.setattr(TimestampSigner, "get_timestamp", real)
     response = client.get("/admin/")
     assert (
@@ -248,6 +282,8 @@ def test_a_post_without_the_sessions_csrf_token_is_refused(
     ok = client.post("/admin/vendors", data={"name": "acme", "csrf_token": csrf})
     assert ok.status_code == 200
     # Signing out needs the token too, and ends the session.
+    assert client.post("/admin/sign-out").status_code == 403
+    assert client.get("/admin/").status_code == 200
     assert client.post("/admin/sign-out", data={"csrf_token": csrf}).status_code == 303
     assert client.get("/admin/").status_code == 302
     assert audit_rows(store, "console.sign-out")
