@@ -633,14 +633,24 @@ def alignments(launch_id: str | None = None) -> str:
     """The unaligned-activities inbox, a competency finder, and the rules stored."""
     store = _store()
     query = request.args.get("q", "").strip()
+    chosen = request.args.get("competency", "").strip()
+    try:
+        chosen_detail = (
+            competency_service.get_competency(store, chosen).competency
+            if chosen
+            else None
+        )
+    except NotFound:
+        chosen_detail = None
     return _render(
         "console/alignments.html",
+        chosen_detail=chosen_detail,
         inbox=intake_service.unaligned_inbox(store, limit=100),
         query=query,
         found=competency_service.search_competencies(store, query, limit=20)
         if query
         else [],
-        chosen=request.args.get("competency", ""),
+        chosen=chosen,
         kinds=EVIDENCE_KINDS,
         rules=list_alignments(store, after=None, limit=200),
         records=intake_service.record_counts(store),

@@ -614,9 +614,8 @@ def test_an_unaligned_activity_is_aligned_in_one_click_and_replayed(
     assert count(store, evidence) == 0
     page = client.get(f"/admin/alignments?q=Competency&competency={C1}")
     body = page.get_data(as_text=True)
-    assert (
-        ACTIVITY in body and f'value="{C1}"' in body
-    )  # the chosen competency is filled in
+    assert "Chosen: " in text_of(page) and f"Competency {C1}" in text_of(page)
+    assert ACTIVITY in body and f'value="{C1}"' in body  # filled in for one click
     response = client.post(
         "/admin/alignments",
         data={
