@@ -68,7 +68,7 @@ from gateway.store import Store
 log = logging.getLogger("gateway.console")
 bp = Blueprint("console", __name__, template_folder="templates")
 _PUBLIC = frozenset({"console.sign_in", "console.sign_in_form", "console.sign_out"})
-_MAX_UPLOAD_NOTE = "Choose a CASE CFPackage JSON file, or give a URL."
+_NOTHING_TO_IMPORT = "Choose a CASE CFPackage JSON file, or give a URL."
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 
@@ -101,7 +101,7 @@ def console_url(endpoint: str, **values: Any) -> str:
     return url_for(f"console.{endpoint}", **values)
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _helpers() -> dict[str, Any]:
     return {"console_url": console_url}
 
@@ -536,7 +536,7 @@ def import_framework(launch_id: str | None = None) -> Response:
     url = request.form.get("url", "").strip()
     raw = upload.read() if upload is not None and upload.filename else None
     if raw is None and not url:
-        raise InvalidPayload(_MAX_UPLOAD_NOTE)
+        raise InvalidPayload(_NOTHING_TO_IMPORT)
     if raw is None and not url.lower().startswith(("http://", "https://")):
         raise InvalidPayload("The URL must start with http:// or https://.")
     store, actor = _store(), _user().actor
