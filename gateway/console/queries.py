@@ -11,7 +11,15 @@ from sqlalchemy.orm import aliased
 
 from gateway.mastery.service import audit
 from gateway.store import Store
-from gateway.store.tables import audit_log, competencies, frameworks
+from gateway.store.tables import (
+    audit_log,
+    competencies,
+    frameworks,
+    lti_deployments,
+    lti_registrations,
+    observations,
+    vendors,
+)
 
 AUDIT_PAGE = 50
 
@@ -123,3 +131,54 @@ def framework_crosswalks(store: Store, framework_id: str) -> list[Crosswalk]:
         )
         for r in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What the console's first page counts."""
+
+    platforms: int
+    pending_deployments: int
+    vendors: int
+    frameworks: int
+    unaligned_activities: int
+
+
+def overview_counts(store: Store) -> Overview:
+    """The overview's counts in one read (the inbox counted as the alignments page lists it)."""
+    inbox = (
+        select(observations.c.vendor_id, observations.c.activity_id)
+        .where(observations.c.aligned.is_(False))
+        .where(observations.c.score.is_not(None))
+        .group_by(observations.c.vendor_id, observations.c.activity_id)
+        .subquery()
+    )
+
+    def count(query: Any) -> Any:
+        return select(func.count()).select_from(query).scalar_subquery()
+
+    with store.read() as conn:
+        row = conn.execute(
+            select(
+                count(lti_registrations).label("platforms"),
+                count(
+                    select(lti_deployments.c.deployment_id)
+                    .where(lti_deployments.c.status == "pending")
+                    .subquery()
+                ).label("pending"),
+                count(
+                    select(vendors.c.id)
+                    .where(vendors.c.removed_at.is_(None))
+                    .subquery()
+                ).label("vendors"),
+                count(frameworks).label("frameworks"),
+                count(inbox).label("inbox"),
+            )
+        ).one()
+    return Overview(
+        int(row.platforms),
+        int(row.pending),
+        int(row.vendors),
+        int(row.frameworks),
+        int(row.inbox),
+    )

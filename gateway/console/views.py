@@ -41,6 +41,7 @@ from gateway.console.queries import (
     AuditFilter,
     audit_page,
     framework_crosswalks,
+    overview_counts,
     record_action,
 )
 from gateway.errors import Forbidden, InvalidPayload, NotFound, TesseraError
@@ -322,18 +323,11 @@ def sign_out() -> BaseResponse:
 def home(launch_id: str | None = None) -> str:
     """What needs attention: pending deployments, unaligned activities, dead deliveries."""
     store = _store()
-    registrations = platform_service.list_registrations(store)
     with store.read() as conn:
         counts = delivery_counts(conn)
     return _render(
         "console/home.html",
-        platforms=len(registrations),
-        pending=sum(
-            1 for r in registrations for d in r.deployments if d.status == "pending"
-        ),
-        vendors=len(vendor_service.list_vendors(store, after=None, limit=1000)),
-        frameworks=len(competency_service.list_frameworks(store)),
-        inbox=len(intake_service.unaligned_inbox(store, limit=100)),
+        overview=overview_counts(store),
         records=intake_service.record_counts(store),
         deliveries=counts,
     )

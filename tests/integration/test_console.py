@@ -731,3 +731,39 @@ def test_each_page_renders(signed_in: tuple[FlaskClient, str], app: Flask) -> No
         assert response.status_code == 200, path
         assert 'aria-current="page"' in response.get_data(as_text=True), path
     assert client.get("/admin/vendors/nobody").status_code == 404
+
+
+def test_the_overview_counts_what_needs_attention(
+    signed_in: tuple[FlaskClient, str], store: Store, evil: EvilPlatform
+) -> None:
+    client, _ = signed_in
+    from gateway.lti.platforms import registration_id
+    from tests.lti_peers import CLIENT_ID, ISSUER
+
+    set_deployment(store, registration_id(ISSUER, CLIENT_ID), "dep-9", "pending")
+    seed_competencies(store, [(C1, None)])
+    vendor, _ = add_vendor(store, "acme")
+    add_vendor(store, "other")
+    send_statements(
+        store,
+        vendor.id,
+        make_statement("5e000000-0000-4000-8000-000000000011"),
+        make_statement("5e000000-0000-4000-8000-000000000012"),  # same activity
+        make_statement(
+            "5e000000-0000-4000-8000-000000000013", activity="https://v.example/2"
+        ),
+    )
+    body = client.get("/admin/").get_data(as_text=True)
+
+    def counted(name: str) -> str:
+        found = re.search(rf'id="count-{name}">(\d+)<', body)
+        assert found, name
+        return found.group(1)
+
+    assert counted("platforms") == "1"
+    assert "1 deployment waiting for approval" in body
+    assert counted("vendors") == "2"
+    assert counted("frameworks") == "1"
+    assert counted("inbox") == "2"  # two activities, as the inbox lists them
+    assert counted("dead") == "0"
+    assert "unaligned" in text_of(client.get("/admin/"))  # raw records by status
