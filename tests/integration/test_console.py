@@ -300,7 +300,12 @@ def test_a_post_without_a_session_is_refused(client: FlaskClient, store: Store) 
 
 
 def _lti_launch(
-    client: FlaskClient, store: Store, evil: EvilPlatform, roles: list[str], sub: str
+    client: FlaskClient,
+    store: Store,
+    evil: EvilPlatform,
+    roles: list[str],
+    sub: str,
+    **claims_: Any,
 ) -> str:
     started = login(client)
     claims = evil.claims(
@@ -310,6 +315,7 @@ def _lti_launch(
         lti_roles=roles,
         email=DROP,
         lti_lis=DROP,
+        **claims_,
     )
     response = launch(client, evil.sign(claims), started.state)
     assert response.status_code == 303, response.get_data(as_text=True)
@@ -363,6 +369,21 @@ def test_an_administrator_launch_opens_the_console_without_cookies(
     [entry] = audit_rows(store, "vendor.create")
     assert entry.actor.startswith("lti:") and "admin-1" in entry.actor
     assert "Person admin-1" in entry.actor
+
+
+def test_a_link_placed_as_the_class_view_shows_administrators_the_class(
+    client: FlaskClient, store: Store, evil: EvilPlatform
+) -> None:
+    launch_id = _lti_launch(
+        client,
+        store,
+        evil,
+        [ADMINISTRATOR],
+        "admin-3",
+        lti_custom={"tessera_view": "class"},
+    )
+    assert client.get(f"/lti/view/{launch_id}").status_code == 200
+    assert client.get(f"/admin/l/{launch_id}/").status_code == 200  # still allowed
 
 
 def test_a_context_administrator_may_also_enter(
