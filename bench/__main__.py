@@ -14,6 +14,7 @@ BENCHES = (
     "bench_xapi",
     "bench_lti",
     "bench_delivery",
+    "bench_console",
 )
 
 

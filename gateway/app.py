@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 def _register_blueprints(app: Flask) -> None:
     from gateway.api import register_api
     from gateway.caliper.views import bp as caliper_bp
+    from gateway.console.views import init_console
     from gateway.health import bp as health_bp
     from gateway.keys.views import bp as keys_bp
     from gateway.lti.views import init_lti
@@ -68,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(bp)
     init_lti(app)
+    init_console(app)
     register_api(app)
 
 

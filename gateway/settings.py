@@ -156,6 +156,16 @@ class Settings:
         },
     )
 
+    admin_session_seconds: int = field(
+        default=7200,
+        metadata={
+            "doc": "How long an admin console sign-in with an admin token lasts before the "
+            "token must be entered again.",
+            "min": 60,
+            "max": 7 * 86400,
+        },
+    )
+
     issuer_name: str = field(
         default="Tessera",
         metadata={

@@ -28,6 +28,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from gateway.competencies import list_frameworks
+from gateway.console.access import is_administrator
 from gateway.errors import (
     LaunchRejected,
     LaunchUnauthorized,
@@ -374,11 +375,14 @@ def _is_instructor(session: LaunchSession) -> bool:
 
 
 @bp.get("/lti/view/<launch_id>")
-def view(launch_id: str) -> Response:
-    """An instructor's class, or a learner's own evidence."""
+def view(launch_id: str) -> BaseResponse:
+    """An instructor's class, or a learner's own evidence; administrators get the console."""
     session = _session(launch_id)
     store = tessera().store
     placed = (session.claims.get("custom") or {}).get("tessera_view")
+    if is_administrator(session.roles) and placed in (None, "admin"):
+        # Cookie-less like the launch pages: the console's path carries the launch.
+        return redirect(url_for("console.home_lti", launch_id=launch_id), code=303)
     if session.context_id and _is_instructor(session) and placed != "learner":
         note = None
         max_age = timedelta(seconds=tessera().settings.lti_roster_max_age_seconds)

@@ -58,6 +58,11 @@ def require_chromium() -> str:
     return CHROMIUM
 
 
+# Each test module that imports the fixture gets its own session-scoped copy, but Playwright's
+# sync API runs once per process: the copies share one Chromium, closed with the last.
+_SHARED: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the session, driven by Playwright."""
@@ -66,12 +71,20 @@ def browser() -> Iterator[Any]:
         pytest.skip(f"axe-core is missing: run `cd {AXE_JS.parents[2]} && npm ci`")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    if not _SHARED["users"]:
+        pw = sync_playwright().start()
+        _SHARED["pw"] = pw
+        _SHARED["chromium"] = pw.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["chromium"]
+    finally:
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED.pop("chromium").close()
+            _SHARED.pop("pw").stop()
 
 
 def serious_violations(target: Any) -> list[dict[str, Any]]:
