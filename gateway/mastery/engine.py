@@ -17,7 +17,6 @@ evidence arriving after it marks it out of date.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import uuid
@@ -580,10 +579,18 @@ def _delete(conn: Connection, keys: Sequence[Key]) -> None:
         )
 
 
-@functools.cache
+_LABELS: dict[Any, str] = {}
+
+
 def _label(policy: Any) -> str:
-    # The policy with its parameters, as stored with each decision (policies are frozen).
-    return str(policy.label())
+    # The policy with its parameters, as stored with each decision (policies are frozen,
+    # and an instance has few distinct ones).
+    found = _LABELS.get(policy)
+    if found is None:
+        if len(_LABELS) > 1024:
+            _LABELS.clear()
+        found = _LABELS[policy] = policy.label()
+    return found
 
 
 def _row(
