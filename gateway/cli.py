@@ -467,7 +467,9 @@ def framework_import(source: str, item_types: str | None, as_json: bool) -> None
         if item_types is not None
         else None
     )
-    data, source_url = load_package_source(source)
+    data, source_url = load_package_source(
+        source, allow_private=_settings().allow_private_urls
+    )
     store = _store()
     with _progress("Importing", enabled=not as_json) as progress:
         report = import_package(

@@ -9,10 +9,15 @@ request, redirects included, with :func:`check_url`:
   link-local (cloud metadata at 169.254.169.254), shared, multicast or reserved range, so a
   hostile registration cannot make Tessera probe the network it runs in.
 
+The address check happens when the connection is made, on the very addresses it connects to:
+the session's connections resolve the host name once, refuse it if any answer is not public,
+and connect to a checked address, while TLS (SNI and certificate verification) still uses the
+host name. A DNS server that answers a public address for a check and a private one for the
+connection (rebinding) has nothing to exploit: there is no second look-up. Through an egress
+proxy (``HTTPS_PROXY``) the proxy resolves names, and only the URL checks apply.
+
 ``TESSERA_ALLOW_PRIVATE_URLS=1`` lifts both rules, for development and for tests whose peers
-run on one machine. Known limit: the name is resolved for the check and again by the HTTP
-library, so a DNS server answering differently within milliseconds (rebinding) is not stopped
-here; a firewall rule on egress is the complete answer.
+run on one machine.
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.connection import create_connection
 
 from gateway import __version__
 from gateway.errors import UnsafeUrl
@@ -108,6 +118,77 @@ def _is_ip(host: str) -> bool:
     return True
 
 
+def _refuse(host: str, blocked: list[str]) -> UnsafeUrl:
+    return UnsafeUrl(
+        f"The host {host!r} resolves to {', '.join(blocked) or 'nothing'}, a loopback, "
+        "private or link-local address; Tessera does not call those "
+        "(TESSERA_ALLOW_PRIVATE_URLS=1 lifts this for development)."
+    )
+
+
+def _pinned(base: type[Any], resolver: Resolver, allowed: Callable[[str], bool]) -> Any:
+    """``base`` (a urllib3 connection class) connecting only to addresses it checked."""
+
+    def _new_conn(self: Any) -> socket.socket:
+        host, port = self._dns_host, self.port
+        try:
+            addresses = [host] if _is_ip(host) else resolver(host, port)
+        except OSError as exc:
+            raise NewConnectionError(
+                self, f"Failed to resolve {host!r} ({exc})"
+            ) from exc
+        blocked = [a for a in addresses if not allowed(a)]
+        if blocked or not addresses:
+            raise _refuse(host, blocked)
+        error: OSError | None = None
+        for address in addresses:
+            try:
+                sock: socket.socket = create_connection(
+                    (address, port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+                return sock
+            except TimeoutError as exc:
+                raise ConnectTimeoutError(
+                    self, f"Connection to {host} timed out ({self.timeout} s)"
+                ) from exc
+            except OSError as exc:
+                error = exc
+        raise NewConnectionError(self, f"Failed to connect to {host!r}: {error}")
+
+    return type(f"Pinned{base.__name__}", (base,), {"_new_conn": _new_conn})
+
+
+class PinningAdapter(HTTPAdapter):
+    """Connections that resolve once, check every answer with ``allowed``, and connect to it."""
+
+    def __init__(
+        self,
+        resolver: Resolver = resolve_host,
+        allowed: Callable[[str], bool] = is_public_address,
+    ) -> None:
+        self._pools = {
+            "http": type(
+                "PinnedHTTPPool",
+                (HTTPConnectionPool,),
+                {"ConnectionCls": _pinned(HTTPConnection, resolver, allowed)},
+            ),
+            "https": type(
+                "PinnedHTTPSPool",
+                (HTTPSConnectionPool,),
+                {"ConnectionCls": _pinned(HTTPSConnection, resolver, allowed)},
+            ),
+        }
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """The pool manager, with pools of pinned connections."""
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools
+
+
 class SafeSession(requests.Session):
     """A ``requests`` session that checks every request (redirects too) and sets defaults.
 
@@ -124,17 +205,16 @@ class SafeSession(requests.Session):
     ) -> None:
         super().__init__()
         self.allow_private = allow_private
-        self.resolver = resolver
         self.timeout = timeout
         self.headers["User-Agent"] = USER_AGENT
+        if not allow_private:  # names are resolved and checked as connections are made
+            adapter = PinningAdapter(resolver)
+            self.mount("https://", adapter)
+            self.mount("http://", adapter)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-        """Check the URL, then send with a timeout."""
-        check_url(
-            request.url or "",
-            allow_private=self.allow_private,
-            resolver=self.resolver,
-        )
+        """Check the URL (scheme, literal addresses), then send with a timeout."""
+        check_url(request.url or "", allow_private=self.allow_private, resolver=None)
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
         return super().send(request, **kwargs)

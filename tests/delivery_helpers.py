@@ -110,11 +110,13 @@ class Sink:
             time.sleep(self.delay)
         if step is not None:
             return step(request)
-        body = json.loads(request.get_data())
+        raw = request.get_data()
+        body = json.loads(raw)
         with self.lock:
             self.received.append(
                 {
                     "key": request.headers["Idempotency-Key"],
+                    "raw": raw,
                     "body": body,
                     "headers": dict(request.headers),
                 }

@@ -220,7 +220,9 @@ def import_framework(body: dict[str, Any], item_types: str | None) -> Reply:
                 "Field 'url' stands alone: send either a CFPackage or {\"url\": ...}, "
                 "not both."
             )
-        data, source_url = load_package_source(body["url"])
+        data, source_url = load_package_source(
+            body["url"], allow_private=tessera().settings.allow_private_urls
+        )
     else:
         data, source_url = body, None
     types = (

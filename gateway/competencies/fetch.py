@@ -1,4 +1,9 @@
-"""Load a CFPackage from a file or a CASE provider, with timeouts, a User-Agent and a size cap."""
+"""Load a CFPackage from a file or a CASE provider, with timeouts, a User-Agent and a size cap.
+
+URLs are fetched through :class:`gateway.outbound.SafeSession`: https only, and never a
+loopback, private or link-local address (checked on the address connected to), unless
+``allow_private`` (``TESSERA_ALLOW_PRIVATE_URLS=1``) says this is development.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import requests
 
 from gateway import __version__
 from gateway.errors import InvalidPayload, UpstreamUnavailable
+from gateway.outbound import SafeSession
 
 TIMEOUT = (10.0, 60.0)  # connect, read (seconds)
 MAX_BYTES = 100 * 1024 * 1024
@@ -21,7 +27,10 @@ _DOCUMENT_PATH = re.compile(r"(/ims/case/(v1p0|v1p1))/CFDocuments/([^/?#]+?)(\.j
 
 
 def load_package_source(
-    path_or_url: str, http: requests.Session | None = None
+    path_or_url: str,
+    http: requests.Session | None = None,
+    *,
+    allow_private: bool = False,
 ) -> tuple[Any, str | None]:
     """The decoded CFPackage and the URL it came from (None for a file).
 
@@ -31,7 +40,7 @@ def load_package_source(
     """
     if not path_or_url.lower().startswith(("http://", "https://")):
         return _read_file(Path(path_or_url)), None
-    session = http or requests.Session()
+    session = http or SafeSession(allow_private=allow_private, timeout=TIMEOUT)
     try:
         url = path_or_url
         for _ in range(_MAX_HOPS):

@@ -550,7 +550,9 @@ def import_framework(launch_id: str | None = None) -> Response:
                     raise InvalidPayload(f"The file is not JSON: {exc}.") from None
             else:
                 yield _step(1, f"fetching {url}")
-                data, source = load_package_source(url)
+                data, source = load_package_source(
+                    url, allow_private=tessera().settings.allow_private_urls
+                )
             yield _step(2, "checking and storing the framework")
             report = competency_service.import_package(store, data, source_url=source)
             yield _step(3, "re-deriving evidence whose crosswalks changed")

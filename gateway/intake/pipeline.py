@@ -42,6 +42,7 @@ from gateway.intake.alignment import Aligner, Rule, Target
 from gateway.intake.identity import resolve_learners
 from gateway.intake.model import TEACHER_PROTOCOL, AdapterRejected, Observation
 from gateway.mastery.engine import Key, on_evidence
+from gateway.outbox.events import evidence_received
 from gateway.store import Store
 from gateway.store.tables import evidence, observations, raw_records, utcnow, vendors
 from gateway.store.tokens import current_tokens
@@ -173,6 +174,7 @@ def _write(
     """
     insert_ignore(conn, observations, batch.observations)
     insert_ignore(conn, evidence, batch.evidence)
+    evidence_received(conn, batch.evidence)
     keys = set(touched)
     for vendor_id, protocol, target, by in batch.voids:
         keys |= _void(conn, vendor_id, protocol, target, by)
@@ -615,6 +617,7 @@ def rederive_observations(conn: Connection, observation_ids: Sequence[str]) -> i
                 )
             )
     insert_ignore(conn, evidence, new_evidence)
+    evidence_received(conn, new_evidence)
     on_evidence(
         conn, (), touched | {(e["learner_id"], e["shared_id"]) for e in new_evidence}
     )

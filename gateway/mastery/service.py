@@ -27,6 +27,7 @@ from gateway.mastery.config import (
     merge,
 )
 from gateway.mastery.engine import Key, on_evidence, recompute_all
+from gateway.outbox.events import evidence_received
 from gateway.store import Store
 from gateway.store.tables import (
     audit_log,
@@ -396,6 +397,7 @@ def add_teacher_evidence(store: Store, learner_id: str, entry: TeacherEvidence) 
             "received_at": now,
         }
         conn.execute(insert(evidence).values(**row))
+        evidence_received(conn, [row])
         audit(
             conn,
             entry.scorer,

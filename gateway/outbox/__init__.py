@@ -11,5 +11,6 @@ older one not yet sent, and an older one is never sent after a newer one.
 
 Modules: ``policy`` (pure: backoff and what an outcome makes of a delivery), ``destinations``
 (configured targets), ``queue`` (fan-out, claims, outcomes, listings), ``worker`` (the loop),
-``metrics`` (``GET /metrics``).
+``metrics`` (``GET /metrics``), ``events`` (``evidence.received`` and ``credential.issued``,
+written only while a destination takes them).
 """

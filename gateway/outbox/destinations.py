@@ -25,6 +25,7 @@ from gateway.errors import Conflict, InvalidPayload, NotFound
 from gateway.outbox.policy import DEAD, IN_FLIGHT, PENDING
 from gateway.store import Store
 from gateway.store.tables import deliveries, destinations, utcnow
+from gateway.store.tokens import DESTINATIONS, invalidate
 
 TOPICS = ("mastery.changed", "evidence.received", "credential.issued")
 DEFAULT_TOPICS = ("mastery.changed",)
@@ -133,6 +134,7 @@ def add_destination(
         if taken is not None:
             raise Conflict(f"A destination is already called {name!r}.")
         conn.execute(insert(destinations).values(**row))
+        invalidate(conn, DESTINATIONS)
     made = Destination(
         row["id"], name, kind, checked, chosen, row["secret_hint"], "active", now
     )
@@ -181,6 +183,7 @@ def remove_destination(store: Store, name_or_id: str) -> tuple[Destination, int]
                 name=f"{found.name}~{found.id[:8]}",
             )
         )
+        invalidate(conn, DESTINATIONS)
         abandoned = conn.execute(
             update(deliveries)
             .where(

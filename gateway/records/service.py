@@ -25,6 +25,7 @@ from gateway.errors import Conflict, InvalidPayload, NotFound, StoreError
 from gateway.ids import uuid5
 from gateway.keys import SigningKey, current_key, published_keys
 from gateway.mastery.config import ConfigResolver
+from gateway.outbox.events import credential_issued
 from gateway.records import model, proofs, verify
 from gateway.settings import Settings
 from gateway.store import Store
@@ -424,6 +425,17 @@ def _store_issued(
     )
     found = load_credential(conn, credential_id)
     assert found is not None  # noqa: S101 - inserted just above
+    credential_issued(
+        conn,
+        credential_id=found.id,
+        kind=found.kind,
+        learner_id=found.learner_id,
+        url=found.url,
+        issued_at=found.issued_at,
+        shared_id=found.shared_id,
+        level=found.level,
+        scope=found.scope,
+    )
     return found
 
 

@@ -18,6 +18,9 @@ from sqlalchemy import Connection
 
 ALIGNMENTS = "alignments"
 IDENTITY = "identity"
+DESTINATIONS = (
+    "destinations"  # the topics active destinations take (gateway.outbox.events)
+)
 T = TypeVar("T")
 
 # (database URL, kind) -> (token, value)

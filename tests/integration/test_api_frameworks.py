@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from pytest_httpserver import HTTPServer
 
+from gateway.app import create_app
 from gateway.competencies import list_frameworks
+from gateway.settings import Settings
 from gateway.store import Store
 from tests.api_helpers import ok, problem
 from tests.case_packages import ACT, SMARTER_BALANCED, real_package
@@ -118,12 +122,19 @@ def test_a_malformed_package_is_400_naming_the_element_and_stores_nothing(
     assert list_frameworks(store) == []
 
 
+@pytest.fixture
+def dev_client(settings: Settings, store: Store) -> FlaskClient:
+    """An instance whose admin allowed private URLs (TESSERA_ALLOW_PRIVATE_URLS=1)."""
+    return create_app(replace(settings, allow_private_urls=True), store).test_client()
+
+
 def test_import_from_a_url(
-    client: FlaskClient, admin: dict[str, str], httpserver: HTTPServer
+    dev_client: FlaskClient, admin: dict[str, str], httpserver: HTTPServer
 ) -> None:
     path = f"/ims/case/v1p0/CFPackages/{SB_ID}"
     httpserver.expect_request(path).respond_with_json(real_package(SMARTER_BALANCED))
     url = httpserver.url_for(path)
+    client = dev_client
     report = _import(client, admin, {"url": url})
     assert report["framework_id"] == SB_ID
     framework = ok(client.get(f"/api/v1/frameworks/{SB_ID}", headers=admin))
@@ -149,10 +160,32 @@ def test_a_url_that_is_not_http_is_refused(
     assert "'url' stands alone" in body["detail"]
 
 
-def test_an_unreachable_provider_is_502(
+def test_a_private_or_plain_http_url_is_refused_before_any_request(
     client: FlaskClient, admin: dict[str, str], httpserver: HTTPServer
 ) -> None:
+    httpserver.expect_request("/pkg").respond_with_json(real_package(SMARTER_BALANCED))
+    plain = httpserver.url_for("/pkg")  # http://localhost:PORT/pkg
+    body = problem(
+        client.post("/api/v1/frameworks", json={"url": plain}, headers=admin), 400
+    )
+    assert "not https" in body["detail"]
+    loopback = f"https://127.0.0.1:{httpserver.port}/pkg"
+    body = problem(
+        client.post("/api/v1/frameworks", json={"url": loopback}, headers=admin), 400
+    )
+    assert "loopback, private or link-local" in body["detail"]
+    assert httpserver.log == [] and list_frameworks_empty(client, admin)
+
+
+def list_frameworks_empty(client: FlaskClient, admin: dict[str, str]) -> bool:
+    return ok(client.get("/api/v1/frameworks", headers=admin))["items"] == []
+
+
+def test_an_unreachable_provider_is_502(
+    dev_client: FlaskClient, admin: dict[str, str], httpserver: HTTPServer
+) -> None:
     httpserver.expect_request("/pkg").respond_with_data("down", status=503)
+    client = dev_client
     response = client.post(
         "/api/v1/frameworks", json={"url": httpserver.url_for("/pkg")}, headers=admin
     )

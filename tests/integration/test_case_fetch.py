@@ -10,7 +10,7 @@ from werkzeug import Request, Response
 
 from gateway.competencies import import_package, list_frameworks
 from gateway.competencies.fetch import USER_AGENT, load_package_source
-from gateway.errors import InvalidPayload, UpstreamUnavailable
+from gateway.errors import InvalidPayload, UnsafeUrl, UpstreamUnavailable
 from gateway.store import Store
 from tests.case_packages import ACT, SMARTER_BALANCED, real_package
 
@@ -23,7 +23,7 @@ def test_a_provider_package_url_imports(httpserver: HTTPServer, store: Store) ->
         PACKAGE_PATH, headers={"User-Agent": USER_AGENT}
     ).respond_with_json(real_package(SMARTER_BALANCED))
     url = httpserver.url_for(PACKAGE_PATH)
-    data, source = load_package_source(url)
+    data, source = load_package_source(url, allow_private=True)
     assert source == url
     report = import_package(store, data, source_url=source)
     assert report.created == 48
@@ -46,7 +46,7 @@ def test_a_cfdocument_url_follows_its_cfpackage_uri(
     doc_path = f"/ims/case/v1p1/CFDocuments/{document['identifier']}"
     httpserver.expect_request(doc_path).respond_with_json(document)
     httpserver.expect_request("/elsewhere/act-package.json").respond_with_json(package)
-    data, source = load_package_source(httpserver.url_for(doc_path))
+    data, source = load_package_source(httpserver.url_for(doc_path), allow_private=True)
     assert source == package_url
     assert import_package(store, data, source_url=source).created == 28
 
@@ -79,7 +79,7 @@ def test_404_with_imsx_status_info_names_the_reason(httpserver: HTTPServer) -> N
         status=404,
     )
     with pytest.raises(UpstreamUnavailable) as info:
-        load_package_source(httpserver.url_for(PACKAGE_PATH))
+        load_package_source(httpserver.url_for(PACKAGE_PATH), allow_private=True)
     assert "404" in info.value.detail
     assert "No CFPackage with that sourcedId" in info.value.detail
 
@@ -87,7 +87,7 @@ def test_404_with_imsx_status_info_names_the_reason(httpserver: HTTPServer) -> N
 def test_500_is_upstream_unavailable(httpserver: HTTPServer) -> None:
     httpserver.expect_request(PACKAGE_PATH).respond_with_data("boom", status=500)
     with pytest.raises(UpstreamUnavailable, match="HTTP 500"):
-        load_package_source(httpserver.url_for(PACKAGE_PATH))
+        load_package_source(httpserver.url_for(PACKAGE_PATH), allow_private=True)
 
 
 def test_non_json_success_is_invalid_payload(httpserver: HTTPServer) -> None:
@@ -95,7 +95,7 @@ def test_non_json_success_is_invalid_payload(httpserver: HTTPServer) -> None:
         "<html>login</html>", content_type="text/html"
     )
     with pytest.raises(InvalidPayload, match="text/html, not JSON"):
-        load_package_source(httpserver.url_for(PACKAGE_PATH))
+        load_package_source(httpserver.url_for(PACKAGE_PATH), allow_private=True)
 
 
 def test_a_status_info_body_with_200_is_an_error(httpserver: HTTPServer) -> None:
@@ -103,7 +103,7 @@ def test_a_status_info_body_with_200_is_an_error(httpserver: HTTPServer) -> None
         {"imsx_StatusInfo": {"imsx_codeMajor": "unsupported", "imsx_description": "no"}}
     )
     with pytest.raises(UpstreamUnavailable, match="unsupported: no"):
-        load_package_source(httpserver.url_for(PACKAGE_PATH))
+        load_package_source(httpserver.url_for(PACKAGE_PATH), allow_private=True)
 
 
 def test_an_oversized_body_is_refused(
@@ -116,7 +116,7 @@ def test_an_oversized_body_is_refused(
 
     httpserver.expect_request(PACKAGE_PATH).respond_with_handler(chunked)
     with pytest.raises(InvalidPayload, match="refused"):
-        load_package_source(httpserver.url_for(PACKAGE_PATH))
+        load_package_source(httpserver.url_for(PACKAGE_PATH), allow_private=True)
 
 
 def test_an_unreachable_host_is_upstream_unavailable() -> None:
@@ -139,7 +139,17 @@ def test_a_cfdocument_without_package_uri_falls_back_to_the_provider_path(
         package
     )
     data, source = load_package_source(
-        httpserver.url_for(f"/ims/case/v1p0/CFDocuments/{ident}")
+        httpserver.url_for(f"/ims/case/v1p0/CFDocuments/{ident}"), allow_private=True
     )
     assert source == httpserver.url_for(f"/ims/case/v1p0/CFPackages/{ident}")
     assert len(data["CFItems"]) == 28
+
+
+def test_a_url_is_fetched_only_when_safe(httpserver: HTTPServer) -> None:
+    """https only, and no loopback or private address, unless development says so."""
+    httpserver.expect_request(PACKAGE_PATH).respond_with_json({"CFDocument": {}})
+    with pytest.raises(UnsafeUrl, match="not https"):
+        load_package_source(httpserver.url_for(PACKAGE_PATH))
+    with pytest.raises(UnsafeUrl, match="127.0.0.1"):
+        load_package_source(f"https://127.0.0.1:{httpserver.port}{PACKAGE_PATH}")
+    assert httpserver.log == []

@@ -64,7 +64,16 @@ def test_framework_import_from_a_url(
 ) -> None:
     path = f"/ims/case/v1p0/CFPackages/{SB_ID}"
     httpserver.expect_request(path).respond_with_json(real_package(SMARTER_BALANCED))
-    result = _run(settings, "framework", "import", httpserver.url_for(path), "--json")
+    url = httpserver.url_for(path)
+    refused = _run(settings, "framework", "import", url)
+    assert refused.exit_code == 1 and "not https" in refused.output
+    assert httpserver.log == []
+    result = CliRunner().invoke(
+        cli,
+        ["framework", "import", url, "--json"],
+        env=settings_env(settings) | {"TESSERA_ALLOW_PRIVATE_URLS": "1"},
+        catch_exceptions=False,
+    )
     assert json.loads(result.stdout)["items"]["created"] == 48
 
 
