@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import os
 import re
 import sys
 import tomllib
@@ -1030,13 +1031,24 @@ def mastery_show(
 
 @mastery_group.command("recompute")
 @click.option("--learner", "learner_id", help="Only this learner's decisions.")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Processes folding evidence in a full recompute on SQLite (default: one per CPU, "
+    "at most 4).",
+)
 @json_option
 @_friendly_errors
-def mastery_recompute(learner_id: str | None, as_json: bool) -> None:
+def mastery_recompute(
+    learner_id: str | None, processes: int | None, as_json: bool
+) -> None:
     """Re-fold every decision from the evidence (they are kept current; this checks it)."""
     from gateway.mastery.service import recompute
 
-    r = recompute(_store(), learner_id)
+    if processes is None:
+        processes = min(os.cpu_count() or 1, 4)
+    r = recompute(_store(), learner_id, processes=processes)
     _emit(
         as_json,
         {"evidence": r.evidence, "decisions": r.decisions, "changes": r.changes},

@@ -52,7 +52,7 @@ from gateway.mastery.rules import (
 )
 from gateway.store.tables import evidence, mastery, mastery_overrides, outbox, utcnow
 from gateway.store.tokens import current_tokens
-from gateway.store.upsert import append, upsert
+from gateway.store.upsert import append, bind, upsert
 
 Key = tuple[str, str]  # (learner id, shared competency id)
 # Evidence is folded in the order (observed, received, id): when the work was done, then when
@@ -528,6 +528,16 @@ def _write(
     overrides: Mapping[Key, Override],
     now: datetime,
 ) -> list[Change]:
+    return _save(conn, _decided(folds, configs, overrides, now), old, now)
+
+
+def _decided(
+    folds: Mapping[Key, Fold],
+    configs: Mapping[Key, MasteryConfig],
+    overrides: Mapping[Key, Override],
+    now: datetime,
+) -> list[tuple[Key, MasteryConfig, dict[str, Any] | None]]:
+    """Each fold's decision row (None: no evidence and no override, the decision is gone)."""
     decided: list[tuple[Key, MasteryConfig, dict[str, Any] | None]] = []
     for key, fold in folds.items():
         config, override = configs[key], overrides.get(key)
@@ -535,7 +545,39 @@ def _write(
         if fold.count or override is not None:
             row = _row(key, config, fold, decide(config, fold, override), now)
         decided.append((key, config, row))
-    return _save(conn, decided, old, now)
+    return decided
+
+
+@dataclass(slots=True)
+class _Saving:
+    """What saving decisions writes: rows, keys whose decision is gone, level changes."""
+
+    rows: list[dict[str, Any]]
+    gone: list[Key]
+    events: list[dict[str, Any]]
+    changes: list[Change]
+
+
+def _to_save(
+    decided: Sequence[tuple[Key, MasteryConfig, dict[str, Any] | None]],
+    old: Mapping[Key, Any],
+    now: datetime,
+) -> _Saving:
+    out = _Saving([], [], [], [])
+    at = now.isoformat()
+    for key, config, row in decided:
+        before = old.get(key)
+        if row is not None:
+            out.rows.append(row)
+        elif before is not None:
+            out.gone.append(key)
+        before_level = None if before is None else before.level
+        after_level = None if row is None else row["level"]
+        if after_level != before_level:
+            change = Change(key[0], key[1], before_level, after_level)
+            out.changes.append(change)
+            out.events.append(_event(change, config, row, now, at))
+    return out
 
 
 def _save(
@@ -545,27 +587,11 @@ def _save(
     now: datetime,
 ) -> list[Change]:
     """Write new decisions (a row of None: the decision is gone) and their level changes."""
-    rows: list[dict[str, Any]] = []
-    gone: list[Key] = []
-    events: list[dict[str, Any]] = []
-    changes: list[Change] = []
-    at = now.isoformat()
-    for key, config, row in decided:
-        before = old.get(key)
-        if row is not None:
-            rows.append(row)
-        elif before is not None:
-            gone.append(key)
-        before_level = None if before is None else before.level
-        after_level = None if row is None else row["level"]
-        if after_level != before_level:
-            change = Change(key[0], key[1], before_level, after_level)
-            changes.append(change)
-            events.append(_event(change, config, row, now, at))
-    _delete(conn, gone)
-    upsert(conn, mastery, rows)
-    append(conn, outbox, events)
-    return changes
+    saving = _to_save(decided, old, now)
+    _delete(conn, saving.gone)
+    upsert(conn, mastery, saving.rows)
+    append(conn, outbox, saving.events)
+    return saving.changes
 
 
 def _delete(conn: Connection, keys: Sequence[Key]) -> None:
@@ -687,12 +713,18 @@ def _stream(conn: Connection, sql: str, params: tuple[Any, ...]) -> Iterator[Any
 
 
 def recompute_all(
-    conn: Connection, *, learner_id: str | None = None, now: datetime | None = None
+    conn: Connection,
+    *,
+    learner_id: str | None = None,
+    now: datetime | None = None,
+    processes: int = 1,
 ) -> RecomputeResult:
     """Re-fold every decision (or one learner's) from the evidence, in one transaction.
 
     Streams the evidence in (learner, competency, time) order and writes the decisions in
     batches: the same steps as the incremental path, so it gives the same rows.
+    ``processes`` > 1 (a full recompute on SQLite, from a command line: it forks) has that
+    many child processes fold ranges of learners while this one writes what they decide.
     """
     now = now or utcnow()
     resolver = ConfigResolver(conn)
@@ -702,7 +734,7 @@ def recompute_all(
     ):  # a page cache for the bulk writes (128 MB at most; back to default after)
         conn.exec_driver_sql(f"PRAGMA cache_size={_BULK_CACHE_KIB}")
     try:
-        return _recompute(conn, resolver, learner_id, now)
+        return _recompute(conn, resolver, learner_id, now, processes)
     finally:
         if sqlite:
             conn.exec_driver_sql("PRAGMA cache_size=-2000")
@@ -712,7 +744,11 @@ _BULK_CACHE_KIB = -131072  # negative: KiB, as SQLite counts it
 
 
 def _recompute(
-    conn: Connection, resolver: ConfigResolver, learner_id: str | None, now: datetime
+    conn: Connection,
+    resolver: ConfigResolver,
+    learner_id: str | None,
+    now: datetime,
+    processes: int,
 ) -> RecomputeResult:
     sqlite = conn.dialect.name == "sqlite"
     where: str = ""
@@ -730,13 +766,25 @@ def _recompute(
     }
     with_override = [k for k, r in old.items() if r.override_id is not None]
     overrides = _overrides(conn, with_override, now)
+    count = decisions = changes = 0
+    old_row_seen: set[Key] = set()
+    done = None
+    if processes > 1 and sqlite and learner_id is None:
+        done = _recompute_in_processes(conn, resolver, old, overrides, now, processes)
+    if done is not None:
+        count, decisions, changes, old_row_seen = done
+    else:
+        rows = _stream(conn, _ALL_EVIDENCE.format(where=where), params)
+        parse = _sqlite_time if sqlite else None
+        for batch, batch_configs, read in _fold_batches(
+            rows, resolver, parse, old_row_seen
+        ):
+            subset = {k: old[k] for k in batch if k in old}
+            changes += len(_write(conn, batch, batch_configs, subset, overrides, now))
+            decisions += len(batch)
+            count += read
     folds: dict[Key, Fold] = {}
     configs: dict[Key, MasteryConfig] = {}
-    count = decisions = changes = 0
-    current: Key = ("", "")
-    old_row_seen: set[Key] = set()
-    config: MasteryConfig | None = None
-    fold: Fold | None = None
 
     def flush() -> None:
         nonlocal decisions, changes
@@ -746,15 +794,46 @@ def _recompute(
         folds.clear()
         configs.clear()
 
-    # A plain cursor, streamed: this reads every piece of evidence once.
-    rows = _stream(conn, _ALL_EVIDENCE.format(where=where), params)
-    parse = _sqlite_time if sqlite else None
+    # Decisions whose evidence is all gone: kept only while an override stands.
+    leftover = [k for k in old if k not in old_row_seen]
+    for key in leftover:
+        configs[key] = resolver.for_shared(key[1])
+        if configs[key].rollup is None:
+            folds[key] = start(configs[key])
+    flush()
+    if resolver.any_rollup:
+        query_keys = select(mastery.c.learner_id, mastery.c.shared_id)
+        if learner_id is not None:
+            query_keys = query_keys.where(mastery.c.learner_id == learner_id)
+        every = [(r.learner_id, r.shared_id) for r in conn.execute(query_keys)]
+        changes += len(roll_up(conn, resolver, current_tokens(conn), every, now))
+    return RecomputeResult(count, decisions, changes)
+
+
+def _fold_batches(
+    rows: Iterable[Any],
+    resolver: ConfigResolver,
+    parse: Any,
+    seen: set[Key],
+    size: int = 2000,
+) -> Iterator[tuple[dict[Key, Fold], dict[Key, MasteryConfig], int]]:
+    """Folds of the evidence ``rows`` (ordered by key, then time), ``size`` keys at a time.
+
+    Each batch comes with how many rows it read; every key met is added to ``seen``.
+    """
+    folds: dict[Key, Fold] = {}
+    configs: dict[Key, MasteryConfig] = {}
+    current: Key = ("", "")
+    config: MasteryConfig | None = None
+    fold: Fold | None = None
+    read = 0
     for eid, lid, sid, observed, received, score, weight, kind, dok, vendor in rows:
         if sid != current[1] or lid != current[0]:
-            if len(folds) >= 2000:
-                flush()
+            if len(folds) >= size:
+                yield folds, configs, read
+                folds, configs, read = {}, {}, 0
             current = key = (lid, sid)
-            old_row_seen.add(key)
+            seen.add(key)
             config = resolver.for_shared(sid)
             fold = None
             if config.rollup is None:  # a parent with a roll-up is decided below
@@ -776,22 +855,136 @@ def _recompute(
             dok,
             vendor or TEACHER_SOURCE,
         )
-        count += 1
-    flush()
-    # Decisions whose evidence is all gone: kept only while an override stands.
-    leftover = [k for k in old if k not in old_row_seen]
-    for key in leftover:
-        configs[key] = resolver.for_shared(key[1])
-        if configs[key].rollup is None:
-            folds[key] = start(configs[key])
-    flush()
-    if resolver.any_rollup:
-        query_keys = select(mastery.c.learner_id, mastery.c.shared_id)
-        if learner_id is not None:
-            query_keys = query_keys.where(mastery.c.learner_id == learner_id)
-        every = [(r.learner_id, r.shared_id) for r in conn.execute(query_keys)]
-        changes += len(roll_up(conn, resolver, current_tokens(conn), every, now))
-    return RecomputeResult(count, decisions, changes)
+        read += 1
+    if folds:
+        yield folds, configs, read
+
+
+PARALLEL_MIN_EVIDENCE = 50_000  # below this a recompute folds in one process
+
+_Chunk = tuple[
+    list[tuple[Any, ...]], list[tuple[Any, ...]], int, int, int, list[Key]
+]  # mastery params, outbox params, rows read, decisions, changes, keys seen
+
+
+def _fold_range(
+    path: str,
+    bounds: tuple[str | None, str | None],
+    resolver: ConfigResolver,
+    old: Mapping[Key, Any],
+    overrides: Mapping[Key, Override],
+    now: datetime,
+    out: Any,
+) -> None:
+    """In a child process: fold the learners in ``bounds`` and send the rows to write."""
+    import sqlite3
+
+    low, high = bounds
+    where, params = [], []
+    if low is not None:
+        where.append("learner_id >= ?")
+        params.append(low)
+    if high is not None:
+        where.append("learner_id < ?")
+        params.append(high)
+    sql = _ALL_EVIDENCE.format(where=" WHERE " + " AND ".join(where) if where else "")
+    db = sqlite3.connect(path)
+    try:
+        cursor = db.execute(sql, params)
+        rows = (
+            row for batch in iter(lambda: cursor.fetchmany(5000), []) for row in batch
+        )
+        seen: set[Key] = set()
+        for folds, configs, read in _fold_batches(rows, resolver, _sqlite_time, seen):
+            saving = _to_save(_decided(folds, configs, overrides, now), old, now)
+            assert not saving.gone  # noqa: S101 - every key here has evidence
+            chunk: _Chunk = (
+                bind(mastery, "sqlite", "replace", saving.rows)[1],
+                bind(outbox, "sqlite", "append", saving.events)[1],
+                read,
+                len(folds),
+                len(saving.changes),
+                list(seen),
+            )
+            out.send(chunk)
+            seen.clear()
+        out.send(None)
+    finally:
+        db.close()
+        out.close()
+
+
+def _recompute_in_processes(
+    conn: Connection,
+    resolver: ConfigResolver,
+    old: Mapping[Key, Any],
+    overrides: Mapping[Key, Override],
+    now: datetime,
+    processes: int,
+) -> tuple[int, int, int, set[Key]] | None:
+    """Children fold ranges of learners; this process writes their rows as they come."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    path = conn.engine.url.database
+    total = conn.exec_driver_sql("SELECT count(*) FROM evidence").scalar() or 0
+    if not path or path == ":memory:" or total < PARALLEL_MIN_EVIDENCE:
+        return None  # not worth a fork: the caller folds in this process
+    bounds: list[str | None] = [None]
+    for n in range(1, processes):  # learner ids splitting the evidence into equal parts
+        found = conn.exec_driver_sql(
+            "SELECT learner_id FROM evidence ORDER BY learner_id LIMIT 1 OFFSET ?",
+            (total * n // processes,),
+        ).scalar()
+        if found is not None and found != bounds[-1]:
+            bounds.append(str(found))
+    bounds.append(None)
+    for (sid,) in conn.exec_driver_sql("SELECT DISTINCT shared_id FROM evidence"):
+        resolver.for_shared(sid)  # every configuration resolved before the fork
+    context = multiprocessing.get_context("fork")
+    readers, children = [], []
+    for low, high in zip(bounds, bounds[1:], strict=False):
+        reader, writer = context.Pipe(duplex=False)
+        child = context.Process(
+            target=_fold_range,
+            args=(path, (low, high), resolver, old, overrides, now, writer),
+            daemon=True,
+        )
+        child.start()
+        writer.close()
+        readers.append(reader)
+        children.append(child)
+    mastery_sql = bind(mastery, "sqlite", "replace", [{}])[0]
+    outbox_sql = bind(outbox, "sqlite", "append", [{}])[0]
+    count = decisions = changes = 0
+    seen: set[Key] = set()
+    try:
+        while readers:
+            for ready in wait(readers):
+                reader = readers[[id(r) for r in readers].index(id(ready))]
+                try:
+                    chunk = reader.recv()
+                except EOFError:
+                    raise RuntimeError("a recompute process ended early") from None
+                if chunk is None:
+                    readers.remove(reader)
+                    continue
+                rows, events, read, made, changed, keys = chunk
+                if rows:
+                    conn.exec_driver_sql(mastery_sql, rows)
+                if events:
+                    conn.exec_driver_sql(outbox_sql, events)
+                count, decisions = count + read, decisions + made
+                changes += changed
+                seen.update(keys)
+    finally:
+        for child in children:
+            child.join(timeout=60)
+            if child.is_alive():
+                child.kill()
+    if any(child.exitcode != 0 for child in children):
+        raise RuntimeError("a recompute process failed; nothing was written")
+    return count, decisions, changes, seen
 
 
 def roll_up(

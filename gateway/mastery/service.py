@@ -611,9 +611,15 @@ def _decision(conn: Connection, key: Key) -> dict[str, Any] | None:
     }
 
 
-def recompute(store: Store, learner_id: str | None = None) -> Any:
-    """Re-fold every decision (or one learner's) from the evidence."""
+def recompute(
+    store: Store, learner_id: str | None = None, *, processes: int = 1
+) -> Any:
+    """Re-fold every decision (or one learner's) from the evidence.
+
+    ``processes`` > 1 forks helpers for a full recompute on SQLite: for a command line, not
+    inside a threaded server.
+    """
     with store.write() as conn:
         if learner_id is not None:
             _learner(conn, learner_id)
-        return recompute_all(conn, learner_id=learner_id)
+        return recompute_all(conn, learner_id=learner_id, processes=processes)

@@ -129,12 +129,14 @@ def append(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> No
     _execute(conn, table, rows, "append")
 
 
-def _execute(
-    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], mode: str
-) -> None:
-    if not rows:
-        return
-    sql, order, converters = _plan(table, conn.dialect.name, mode)
+def bind(
+    table: Table, dialect_name: str, mode: str, rows: Sequence[dict[str, Any]]
+) -> tuple[str, list[tuple[Any, ...]]]:
+    """The SQL text and the driver's parameters for writing ``rows`` (``mode``: see _plan).
+
+    Plain values only, so they can be made in one process and executed in another.
+    """
+    sql, order, converters = _plan(table, dialect_name, mode)
     pick, width = operator.itemgetter(*order), len(order)
     params = []
     for row in rows:
@@ -142,7 +144,14 @@ def _execute(
         for position, convert in converters:
             values[position] = convert(values[position])
         params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)
+    return sql, params
+
+
+def _execute(
+    conn: Connection, table: Table, rows: Sequence[dict[str, Any]], mode: str
+) -> None:
+    if rows:
+        conn.exec_driver_sql(*bind(table, conn.dialect.name, mode, rows))
 
 
 def select_in(
