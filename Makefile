@@ -23,9 +23,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
-## make run: set up, initialize the instance (SQLite by default) and serve on 127.0.0.1:8000
+## make run: set up, initialize the instance (SQLite by default), add the demo the first time
+## (`tessera demo --if-empty`) and serve on 127.0.0.1:8000
 run: $(VENV)/.installed-run
 	$(BIN)/tessera init
+	$(BIN)/tessera demo --if-empty
 	exec $(BIN)/tessera run
 
 $(NODE_MODULES): $(NODE_VERIFIER)/package-lock.json

@@ -1029,6 +1029,39 @@ def mastery_show(
     _emit(as_json, found, "\n".join(lines) or "No evidence for this learner yet.")
 
 
+@cli.command("demo")
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing when the demo is there already."
+)
+@json_option
+@_friendly_errors
+def demo_command(if_empty: bool, as_json: bool) -> None:
+    """Fill this instance with a demo: frameworks, vendors, a class and a week of traffic."""
+    from gateway.demo import is_seeded, seed
+
+    store = _store()
+    if is_seeded(store):
+        if if_empty:
+            _emit(as_json, {"seeded": False}, "The demo is already here.")
+            return
+        raise click.ClickException(
+            "The demo is already here (its vendors exist); use a fresh instance folder, "
+            "or --if-empty to skip."
+        )
+    report = seed(_settings(), store)
+    base = _settings().base_url
+    _emit(
+        as_json,
+        {"seeded": True, **report.to_json()},
+        f"Demo ready: {report.learners} learners in Math 2, Period 3; "
+        f"{report.statements} xAPI statements and {report.events} Caliper events played "
+        f"through the endpoints; {report.teacher_scores} performance tasks scored.\n"
+        f"  Admin console: {base}/admin/sign-in with the token {report.admin_token}\n"
+        f"  (shown once); the class: GET {base}/api/v1/contexts/{report.context_id}"
+        "/mastery with that token as a Bearer.",
+    )
+
+
 @mastery_group.command("recompute")
 @click.option("--learner", "learner_id", help="Only this learner's decisions.")
 @click.option(
