@@ -15,6 +15,7 @@ BENCHES = (
     "bench_lti",
     "bench_delivery",
     "bench_console",
+    "bench_capacity",
 )
 
 
