@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from typing import Any
 import pytest
 
 from gateway.settings import Settings
-from tests.e2e.conftest import BIN, free_port, running_tessera
+from tests.e2e.conftest import free_port, register_platform, running_tessera
 from tests.lti_platform_peer import PeerPlatform
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,30 +162,7 @@ def tessera_in_a_course(
             TESSERA_ALLOW_PRIVATE_URLS="1",
             **extra_env,
         ) as (_, env, log):
-            e = peer.endpoints
-            subprocess.run(
-                [
-                    BIN / "tessera",
-                    "platform",
-                    "add",
-                    "--issuer",
-                    e["issuer"],
-                    "--client-id",
-                    e["client_id"],
-                    "--auth-login-url",
-                    e["auth_login_url"],
-                    "--auth-token-url",
-                    e["auth_token_url"],
-                    "--jwks-url",
-                    e["jwks_url"],
-                    "--deployment-id",
-                    peer.deployment_id,
-                ],
-                env=env,
-                check=True,
-                capture_output=True,
-                timeout=60,
-            )
+            register_platform(env, peer)
             yield Course(peer, base, env, log)
     finally:
         peer.stop()

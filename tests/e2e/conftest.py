@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -69,3 +71,34 @@ def running_tessera(
             proc.kill()
             raise
     assert code == 0, log.read_text()
+
+
+def register_platform(env: dict[str, str], peer: Any) -> Any:
+    """``tessera platform add`` for a :class:`tests.lti_platform_peer.PeerPlatform`."""
+    e = peer.endpoints
+    added = subprocess.run(
+        [
+            BIN / "tessera",
+            "platform",
+            "add",
+            "--issuer",
+            e["issuer"],
+            "--client-id",
+            e["client_id"],
+            "--auth-login-url",
+            e["auth_login_url"],
+            "--auth-token-url",
+            e["auth_token_url"],
+            "--jwks-url",
+            e["jwks_url"],
+            "--deployment-id",
+            peer.deployment_id,
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert added.returncode == 0, added.stderr
+    return json.loads(added.stdout)

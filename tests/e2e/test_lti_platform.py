@@ -9,9 +9,7 @@ platform library validates against Tessera's published JWKS.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -21,7 +19,7 @@ import pytest
 import requests
 
 from gateway.settings import Settings
-from tests.e2e.conftest import BIN, free_port, running_tessera
+from tests.e2e.conftest import free_port, register_platform, running_tessera
 from tests.lti_platform_peer import INSTRUCTOR, LEARNER, PeerPlatform
 
 pytestmark = pytest.mark.e2e
@@ -42,33 +40,8 @@ def running(
             TESSERA_BASE_URL=base,
             TESSERA_ALLOW_PRIVATE_URLS="1",
         ) as (url, env, log):
-            e = peer.endpoints
-            added = subprocess.run(
-                [
-                    BIN / "tessera",
-                    "platform",
-                    "add",
-                    "--issuer",
-                    e["issuer"],
-                    "--client-id",
-                    e["client_id"],
-                    "--auth-login-url",
-                    e["auth_login_url"],
-                    "--auth-token-url",
-                    e["auth_token_url"],
-                    "--jwks-url",
-                    e["jwks_url"],
-                    "--deployment-id",
-                    peer.deployment_id,
-                    "--json",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            )
-            assert added.returncode == 0, added.stderr
-            assert json.loads(added.stdout)["issuer"] == peer.url
+            added = register_platform(env, peer)
+            assert added["issuer"] == peer.url
             yield url, env, log, peer
     finally:
         peer.stop()

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from gateway.settings import Settings
-from tests.e2e.conftest import BIN, free_port, running_tessera
+from tests.e2e.conftest import BIN, free_port, register_platform, running_tessera
 from tests.lti_platform_peer import LEARNER, PeerPlatform
 
 pytestmark = pytest.mark.e2e
@@ -43,30 +43,7 @@ def two_nodes(
             running_tessera(settings, tmp_path, port=port, **common)
         )
         b, _, _ = stack.enter_context(running_tessera(settings, tmp_path, **common))
-        e = peer.endpoints
-        subprocess.run(
-            [
-                BIN / "tessera",
-                "platform",
-                "add",
-                "--issuer",
-                e["issuer"],
-                "--client-id",
-                e["client_id"],
-                "--auth-login-url",
-                e["auth_login_url"],
-                "--auth-token-url",
-                e["auth_token_url"],
-                "--jwks-url",
-                e["jwks_url"],
-                "--deployment-id",
-                peer.deployment_id,
-            ],
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        register_platform(env, peer)
         yield a, b, env, peer
 
 
