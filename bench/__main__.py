@@ -12,9 +12,11 @@ BENCHES = (
     "bench_xapi_validation",
     "bench_caliper",
     "bench_xapi",
+    "bench_mastery",
     "bench_lti",
     "bench_delivery",
     "bench_console",
+    "bench_pages",
     "bench_capacity",
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -58,6 +59,13 @@ from gateway.lti.services import (
     sync_roster,
 )
 from gateway.lti.toolconfig import manual_config
+from gateway.mastery.service import (
+    TeacherEvidence,
+    add_teacher_evidence,
+    lift_override,
+    override,
+    override_of,
+)
 
 log = logging.getLogger("gateway.lti")
 bp = Blueprint("lti", __name__, template_folder="templates")
@@ -394,7 +402,11 @@ def view(launch_id: str) -> BaseResponse:
                 log.warning("roster sync on launch failed: %s", exc.detail)
                 note = f"The roster could not be refreshed from the LMS: {exc.detail}"
         body = pages.render_class(
-            store, session.context_id, launch_id=launch_id, roster_note=note
+            store,
+            session.context_id,
+            launch_id=launch_id,
+            roster_note=note,
+            query=pages.GridQuery.from_args(request.args),
         )
     else:
         body = pages.render_learner(store, session.learner_id, launch_id=launch_id)
@@ -405,18 +417,144 @@ def view(launch_id: str) -> BaseResponse:
 def view_learner(launch_id: str, learner_id: str) -> Response:
     """One learner of the instructor's class (learners may open only their own)."""
     session = _session(launch_id)
-    store = tessera().store
-    allowed = learner_id == session.learner_id or (
-        session.context_id is not None
-        and _is_instructor(session)
-        and pages.is_member(store, session.context_id, learner_id)
-    )
-    if not allowed:
+    teaching = _teaches(session, learner_id)
+    if learner_id != session.learner_id and not teaching:
         abort(404)
     return _page(
         pages.render_learner(
-            store, learner_id, launch_id=launch_id, back=_is_instructor(session)
+            tessera().store,
+            learner_id,
+            launch_id=launch_id,
+            instructor=teaching,
+            notice=_DONE.get(request.args.get("done", "")),
         )
+    )
+
+
+_DONE = {
+    "scored": "Score saved; the level below includes it.",
+    "overridden": "Override saved; it stands until you lift it.",
+    "lifted": "Override lifted; the computed level applies again.",
+}
+
+
+def _teaches(session: LaunchSession, learner_id: str) -> bool:
+    """Whether the launch is an instructor's of a class ``learner_id`` is in."""
+    return (
+        session.context_id is not None
+        and _is_instructor(session)
+        and pages.is_member(tessera().store, session.context_id, learner_id)
+    )
+
+
+def _teacher(session: LaunchSession, learner_id: str) -> str:
+    """The instructor acting on ``learner_id``, as the audit log names them (or 404)."""
+    if not _teaches(session, learner_id):
+        abort(404)
+    name = session.claims.get("name") or session.sub or "instructor"
+    return f"{name} (LMS {session.registration_id[:8]})"
+
+
+def _acted(launch_id: str, learner_id: str, done: str, anchor: str) -> BaseResponse:
+    target = url_for(
+        "lti.view_learner", launch_id=launch_id, learner_id=learner_id, done=done
+    )
+    return redirect(f"{target}#c-{anchor}", code=303)
+
+
+def _refused_form(launch_id: str, learner_id: str, exc: TesseraError) -> Response:
+    body = pages.render_learner(
+        tessera().store,
+        learner_id,
+        launch_id=launch_id,
+        instructor=True,
+        notice=f"Not saved: {exc.detail}",
+    )
+    return Response(body, status=exc.status, mimetype="text/html")
+
+
+@bp.post("/lti/view/<launch_id>/learners/<learner_id>/evidence", endpoint="score")
+def score_view(launch_id: str, learner_id: str) -> BaseResponse:
+    """An instructor scores a learner's performance task on the scale or a CASE rubric."""
+    session = _session(launch_id)
+    actor = _teacher(session, learner_id)
+    form = request.form
+    competency = form.get("competency", "").strip()
+    entry = TeacherEvidence(
+        competency=competency or None,
+        scorer=actor,
+        rubric_level=form.get("rubric_level") or None,
+        level=form.get("level") or None,
+        kind=form.get("kind") or "performance_task",
+        note=(form.get("note") or "").strip()[:2000] or None,
+    )
+    if entry.rubric_level and entry.level:
+        entry = replace(entry, level=None)  # the rubric level is the more specific
+    try:
+        add_teacher_evidence(tessera().store, learner_id, entry)
+    except TesseraError as exc:
+        return _refused_form(launch_id, learner_id, exc)
+    return _acted(launch_id, learner_id, "scored", competency)
+
+
+@bp.post("/lti/view/<launch_id>/learners/<learner_id>/overrides", endpoint="override")
+def override_view(launch_id: str, learner_id: str) -> BaseResponse:
+    """An instructor sets a learner's level by hand, with a reason."""
+    session = _session(launch_id)
+    actor = _teacher(session, learner_id)
+    form = request.form
+    competency = form.get("competency", "").strip()
+    try:
+        override(
+            tessera().store,
+            learner_id,
+            competency,
+            form.get("level", ""),
+            (form.get("reason") or "")[:2000],
+            actor,
+        )
+    except TesseraError as exc:
+        return _refused_form(launch_id, learner_id, exc)
+    return _acted(launch_id, learner_id, "overridden", competency)
+
+
+@bp.post(
+    "/lti/view/<launch_id>/learners/<learner_id>/overrides/<override_id>/lift",
+    endpoint="lift_override",
+)
+def lift_override_view(
+    launch_id: str, learner_id: str, override_id: str
+) -> BaseResponse:
+    """An instructor lifts an override of one of their learners."""
+    session = _session(launch_id)
+    actor = _teacher(session, learner_id)
+    store = tessera().store
+    found = override_of(store, override_id)
+    if found is None or found.learner_id != learner_id:
+        abort(404)
+    try:
+        lift_override(store, override_id, actor)
+    except TesseraError as exc:
+        return _refused_form(launch_id, learner_id, exc)
+    return _acted(launch_id, learner_id, "lifted", found.shared_id)
+
+
+@bp.get("/lti/view/<launch_id>/grid.csv", endpoint="class_csv")
+def class_csv_view(launch_id: str) -> Response:
+    """The class grid the instructor is looking at, as a CSV download."""
+    session = _session(launch_id)
+    if session.context_id is None or not _is_instructor(session):
+        abort(404)
+    body = pages.class_csv(
+        tessera().store, session.context_id, pages.GridQuery.from_args(request.args)
+    )
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="mastery-grid.csv"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

@@ -7,8 +7,10 @@ the evidence behind it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, select
@@ -16,6 +18,7 @@ from sqlalchemy import Connection, Select, select
 from gateway.errors import InvalidPayload, NotFound
 from gateway.mastery.config import ConfigResolver, MasteryConfig
 from gateway.mastery.rules import evaluate
+from gateway.mastery.scales import Scale
 from gateway.store import Store
 from gateway.store.tables import (
     competencies,
@@ -356,3 +359,123 @@ def not_yet_proficient(
         for entry, row in zip(out, rows, strict=True):
             entry["display_name"] = row.display_name
         return out
+
+
+# --- The class grid as pages draw it: one lean query, no per-cell explanation. ----------
+
+TIERS = ("none", "below", "near", "at", "above")  # colour bands of a level, by the cut
+
+
+def tier(scale: Scale, code: str | None) -> str:
+    """A level's band relative to the mastery cut: the grid's colour, never alone."""
+    if code is None:
+        return "none"
+    try:
+        i = scale.index(code)
+    except KeyError:
+        return "none"
+    if i > scale.mastery_index:
+        return "above"
+    if i == scale.mastery_index:
+        return "at"
+    if i == scale.mastery_index - 1:
+        return "near"
+    return "below" if i > 0 or scale.levels[i].points > 0 else "none"
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One learner on one competency, as the class grid shows it."""
+
+    code: str | None  # the effective level's code (None: no level yet)
+    label: str  # its label, or "no level yet"
+    points: float | None
+    tier: str  # one of TIERS
+    status: str  # not_yet | proficient | no_evidence
+    since: datetime | None  # when the status began
+    overridden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GridColumn:
+    """A competency of the grid (its shared id) with how a teacher recognizes it."""
+
+    id: str
+    framework_id: str | None
+    code: str | None
+    statement: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClassGrid:
+    """A class's learners x the competencies any of them has a decision on."""
+
+    context: dict[str, Any]
+    learners: list[tuple[str, str | None]]  # (id, display name), by name
+    columns: list[GridColumn]  # by human coding scheme
+    cells: dict[tuple[str, str], GridCell]
+    scale: Scale  # the scale of most columns (for the legend)
+
+
+def class_grid(store: Store, context_id: str) -> ClassGrid:
+    """Every decision of a class's active learners, in two queries."""
+    with store.read() as conn:
+        ctx = _context(conn, context_id)
+        roster = _roster(conn, context_id)
+        rows = conn.execute(
+            select(
+                mastery.c.learner_id,
+                mastery.c.shared_id,
+                mastery.c.level,
+                mastery.c.points,
+                mastery.c.status,
+                mastery.c.status_since,
+                mastery.c.override_id,
+                competencies.c.framework_id,
+                competencies.c.human_coding_scheme,
+                competencies.c.full_statement,
+            )
+            .select_from(mastery)
+            .outerjoin(competencies, competencies.c.id == mastery.c.shared_id)
+            .where(mastery.c.learner_id.in_(_active_learners(context_id)))
+            .order_by(competencies.c.human_coding_scheme, mastery.c.shared_id)
+        ).all()
+        resolver = ConfigResolver(conn)
+        columns: dict[str, GridColumn] = {}
+        cells: dict[tuple[str, str], GridCell] = {}
+        scales: dict[str, Scale] = {}
+        for r in rows:
+            scale = scales.get(r.shared_id)
+            if scale is None:
+                scale = scales[r.shared_id] = resolver.for_shared(r.shared_id).scale
+                columns[r.shared_id] = GridColumn(
+                    r.shared_id,
+                    r.framework_id,
+                    r.human_coding_scheme,
+                    r.full_statement or r.shared_id,
+                )
+            try:
+                label = scale.levels[scale.index(r.level)].label if r.level else None
+            except KeyError:
+                label = r.level
+            cells[(r.learner_id, r.shared_id)] = GridCell(
+                r.level,
+                label or "no level yet",
+                r.points,
+                tier(scale, r.level),
+                r.status,
+                r.status_since,
+                r.override_id is not None,
+            )
+        by_use = Counter(id(s) for s in scales.values()).most_common(1)
+        legend = next(
+            (s for s in scales.values() if by_use and id(s) == by_use[0][0]),
+            resolver.effective(None, None).scale,
+        )
+    return ClassGrid(
+        {"id": ctx.id, "title": ctx.title, "label": ctx.label},
+        [(r.id, r.display_name) for r in roster],
+        list(columns.values()),
+        cells,
+        legend,
+    )

@@ -566,6 +566,14 @@ def lift_override(
         )
 
 
+def override_of(store: Store, override_id: str) -> Any | None:
+    """The override ``override_id`` as stored (learner_id, shared_id, ...), or None."""
+    with store.read() as conn:
+        return conn.execute(
+            select(mastery_overrides).where(mastery_overrides.c.id == override_id)
+        ).first()
+
+
 def expire_overrides(store: Store, now: datetime | None = None) -> int:
     """Lift the overrides whose time has come (the worker calls this); returns how many."""
     now = now or utcnow()

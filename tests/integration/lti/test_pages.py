@@ -102,7 +102,7 @@ def test_instructor_sees_the_class_and_learners_only_themselves(
     )
     grid = client.get(teacher).get_data(as_text=True)
     assert 'id="grid"' in grid and "Near Mastery" in grid
-    assert 'id="not-yet"' in grid and "needs 3 pieces of evidence for Mastery" in grid
+    assert 'id="not-yet"' in grid and "Kid Two</a> (0 d)" in grid
 
     kid = _launch(client, evil, sub="kid-2", name="Kid Two", **{NRPS_CLAIM: nrps})
     own = client.get(kid).get_data(as_text=True)
@@ -111,6 +111,8 @@ def test_instructor_sees_the_class_and_learners_only_themselves(
         'id="mastery"' in own
         and "Near Mastery (2)" in own
         and "not yet proficient" in own
+        and "needs 3 pieces of evidence for Mastery" in own
+        and 'id="score-form"' not in own  # a learner scores nothing
     )
     other_id = unescape(kid_link[1]).rsplit("/", 1)[1]
     assert client.get(f"{kid}/learners/{other_id}").status_code == 404
