@@ -1056,6 +1056,9 @@ def demo_command(if_empty: bool, as_json: bool) -> None:
         f"Demo ready: {report.learners} learners in Math 2, Period 3; "
         f"{report.statements} xAPI statements and {report.events} Caliper events played "
         f"through the endpoints; {report.teacher_scores} performance tasks scored.\n"
+        f"  Teacher's class grid: {base}/lti/view/{report.teacher_launch}\n"
+        f"  A learner's own view: {base}/lti/view/{report.learner_launch}\n"
+        "  (as if launched from an LMS; these links work for 30 days)\n"
         f"  Admin console: {base}/admin/sign-in with the token {report.admin_token}\n"
         f"  (shown once); the class: GET {base}/api/v1/contexts/{report.context_id}"
         "/mastery with that token as a Bearer.",

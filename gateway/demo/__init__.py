@@ -31,6 +31,7 @@ from gateway.intake.alignment import NewAlignment
 from gateway.intake.identity import resolve_learners
 from gateway.intake.model import LearnerRef
 from gateway.intake.service import align
+from gateway.lti.launch import standing_launch
 from gateway.mastery import service as mastery
 from gateway.mastery.contexts import put_context
 from gateway.settings import Settings
@@ -43,6 +44,9 @@ DATA = Path(__file__).parent / "data"
 ACT_PACKAGE = DATA / "act-holistic-framework-math.CFPackage.json"
 SIS_HOME = "https://sis.demo-district.example"
 CLASS_KEY = "math-2-period-3"
+DEMO_LAUNCH_LIFETIME = timedelta(days=30)  # the printed page links work this long
+INSTRUCTOR_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 QUIZ_VENDOR, PRACTICE_VENDOR = "mathquest", "shapeshop"
 _NS = uuid.UUID("6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c")
 WEEK_START = datetime(2026, 11, 16, 14, 0, tzinfo=UTC)  # a Monday afternoon
@@ -102,6 +106,8 @@ class DemoReport:
     events: int
     teacher_scores: int
     admin_token: str
+    teacher_launch: str  # a standing launch id: /lti/view/<id> is the class grid
+    learner_launch: str  # one learner's own view
 
     def to_json(self) -> dict[str, Any]:
         """JSON for ``--json``."""
@@ -113,6 +119,8 @@ class DemoReport:
             "caliper_events": self.events,
             "teacher_scores": self.teacher_scores,
             "admin_token": self.admin_token,
+            "teacher_view": f"/lti/view/{self.teacher_launch}",
+            "learner_view": f"/lti/view/{self.learner_launch}",
         }
 
 
@@ -391,6 +399,20 @@ def seed(settings: Settings, store: Store) -> DemoReport:
             )
             scored += 1
     _, token = create_admin_token(store, "demo")
+    views = {
+        role: standing_launch(
+            store,
+            context_id=str(context["id"]),
+            learner_id=learner,
+            roles=[role],
+            name=name,
+            lifetime=DEMO_LAUNCH_LIFETIME,
+        )
+        for role, learner, name in (
+            (INSTRUCTOR_ROLE, None, "Ms. Alvarez"),
+            (LEARNER_ROLE, learner_ids[0], "a demo learner"),
+        )
+    }
     return DemoReport(
         framework.framework_id,
         str(context["id"]),
@@ -399,4 +421,6 @@ def seed(settings: Settings, store: Store) -> DemoReport:
         events,
         scored,
         token,
+        views[INSTRUCTOR_ROLE],
+        views[LEARNER_ROLE],
     )

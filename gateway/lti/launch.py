@@ -315,6 +315,42 @@ def _write_launch(
     return LaunchRecord(launch_id, learner_id, ctx_id, launch)
 
 
+def standing_launch(
+    store: Store,
+    *,
+    context_id: str,
+    learner_id: str | None,
+    roles: list[str],
+    name: str,
+    lifetime: timedelta,
+) -> str:
+    """A launch session made without an LMS (``tessera demo``): its id opens the pages.
+
+    The id is a bearer secret like any launch's; it lasts ``lifetime`` and names no
+    platform, so nothing is ever sent back to an LMS for it.
+    """
+    now = utcnow()
+    launch_id = secrets.token_urlsafe(24)
+    with store.write() as conn:
+        conn.execute(
+            _INSERT_LAUNCH,
+            {
+                "id": launch_id,
+                "registration_id": "none",
+                "deployment_id": "none",
+                "message_type": "LtiResourceLinkRequest",
+                "sub": None,
+                "learner_id": learner_id,
+                "context_id": context_id,
+                "roles": roles,
+                "claims": {"name": name},
+                "created_at": now,
+                "expires_at": now + lifetime,
+            },
+        )
+    return launch_id
+
+
 def upsert_context(conn: Any, ctx_id: str, key: str, claim: Any, now: datetime) -> None:
     """Create or refresh a ``contexts`` row from an LTI context claim or NRPS context."""
     title = claim.get("title") if isinstance(claim.get("title"), str) else None

@@ -76,6 +76,14 @@ def test_the_demo_fills_a_class_from_two_vendors_and_a_teacher(
         )
     )
     assert len({c["learner_id"] for c in grid["cells"]}) == 25
+    # The printed page links open the teacher's grid and one learner's own view.
+    page = client.get(report["teacher_view"])
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    grid_html = html.split('id="grid"')[1].split("</table>")[0]
+    assert "Math 2, Period 3" in html and grid_html.count('<th scope="row">') == 25
+    mine = client.get(report["learner_view"]).get_data(as_text=True)
+    assert 'id="mastery"' in mine and 'id="score-form"' not in mine
 
     again = runner.invoke(
         cli, ["demo", "--if-empty", "--json"], env=env, catch_exceptions=False
