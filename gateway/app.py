@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from typing import Any
 
@@ -15,10 +16,20 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from gateway.errors import PROBLEM_JSON, StoreError, TesseraError
 from gateway.extension import EXTENSION_KEY, Tessera
 from gateway.logs import bind_request_id, configure_logging, unbind_request_id
+from gateway.ratelimit import make_limiter
 from gateway.settings import Settings, load_settings
 from gateway.store import Store
 
 log = logging.getLogger("gateway.http")
+# Launch ids are bearer secrets in cookie-less page URLs: the log keeps only their start.
+_CAPABILITY_PATH = re.compile(r"^(/lti/view/|/admin/l/)([^/]{6})[^/]*")
+
+
+def loggable_path(path: str) -> str:
+    """``path`` with a launch id in it cut to its first six characters."""
+    return _CAPABILITY_PATH.sub(r"\1\2…", path, count=1)
+
+
 _QUIET_PATHS = frozenset({"/healthz", "/metrics"})  # probed often; logged at DEBUG
 
 
@@ -32,7 +43,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION_KEY] = Tessera(
-        settings, store or Store.from_settings(settings)
+        settings, store or Store.from_settings(settings), make_limiter(settings)
     )
     configure_logging(settings)
     _register_request_hooks(app)
@@ -94,16 +105,17 @@ def _register_request_hooks(app: Flask) -> None:
         response.headers["X-Request-ID"] = rid
         elapsed_ms = round((time.perf_counter() - g.started) * 1000, 2)
         level = logging.DEBUG if request.path in _QUIET_PATHS else logging.INFO
+        path = loggable_path(request.path)
         log.log(
             level,
             "%s %s %s %.1fms",
             request.method,
-            request.path,
+            path,
             response.status_code,
             elapsed_ms,
             extra={
                 "method": request.method,
-                "path": request.path,
+                "path": path,
                 "status": response.status_code,
                 "duration_ms": elapsed_ms,
                 "remote_addr": request.remote_addr,

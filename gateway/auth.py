@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Request
 
 from gateway.errors import Forbidden, Unauthorized
+from gateway.ratelimit import check
 from gateway.store import Store
 from gateway.vendors import VendorPrincipal, check_credentials
 from gateway.vendors.credentials import CredentialKind, split_bearer_token
@@ -72,13 +73,15 @@ def authenticate_request(
     from gateway.extension import tessera
 
     t = tessera()
-    return authenticate_vendor(
+    principal = authenticate_vendor(
         req if req is not None else request,
         t.store,
         kind=kind,
         cache_seconds=t.settings.auth_cache_seconds,
         where=where,
     )
+    check(t.limiter, f"v:{principal.key}", f"Vendor {principal.vendor_name!r}")
+    return principal
 
 
 def require_scope(principal: VendorPrincipal, *accepted: str) -> None:

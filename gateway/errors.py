@@ -167,6 +167,14 @@ class PayloadTooLarge(TesseraError):
     title = "Request body too large"
 
 
+class TooManyRequests(TesseraError):
+    """The credential sent more requests than its rate limit allows."""
+
+    status = 429
+    slug = "too-many-requests"
+    title = "Too many requests"
+
+
 class UnsupportedMediaType(TesseraError):
     """The body is not of a content type this endpoint accepts."""
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from gateway.ratelimit import Limiter
 from gateway.settings import Settings
 from gateway.store import Store
 
@@ -18,6 +19,7 @@ class Tessera:
 
     settings: Settings
     store: Store
+    limiter: Limiter | None = None  # per-credential rate limits (None: none)
 
 
 def tessera(app: Flask | None = None) -> Tessera:

@@ -23,6 +23,7 @@ run on one machine.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -80,6 +81,8 @@ def check_url(
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise UnsafeUrl(f"The {what} {url!r} is not an absolute https URL.")
+    if not _is_ip(parts.hostname) and not _is_host_name(parts.hostname):
+        raise UnsafeUrl(f"The {what} {url!r} does not name a valid host.")
     if allow_private:
         return url
     if parts.scheme != "https":
@@ -108,6 +111,19 @@ def check_url(
             "(TESSERA_ALLOW_PRIVATE_URLS=1 lifts this for development)."
         )
     return url
+
+
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def _is_host_name(host: str) -> bool:
+    """Whether ``host`` is a DNS name (internationalized names in their IDNA form)."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.rstrip(".").split(".")
+    return len(ascii_host) <= 253 and all(_LABEL.fullmatch(x) for x in labels)
 
 
 def _is_ip(host: str) -> bool:

@@ -107,6 +107,32 @@ class Settings:
             "max": 300,
         },
     )
+    rate_limit_per_second: int = field(
+        default=100,
+        metadata={
+            "doc": "Requests per second each credential (a vendor's xAPI key or Caliper "
+            "token, an admin token) may send after its burst; more get 429 with "
+            "Retry-After (0: no limit).",
+            "min": 0,
+            "max": 1_000_000,
+        },
+    )
+    rate_limit_burst: int = field(
+        default=200,
+        metadata={
+            "doc": "Requests a credential may send at once before the per-second rate "
+            "applies.",
+            "min": 1,
+            "max": 1_000_000,
+        },
+    )
+    redis_url: str = field(
+        default="",
+        metadata={
+            "doc": "Redis URL (`redis://HOST:6379/0`) where every web node keeps the rate "
+            "limits' budgets; empty: each web process keeps its own.",
+        },
+    )
     xapi_default_version: str = field(
         default="2.0.0",
         metadata={

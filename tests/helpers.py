@@ -9,8 +9,15 @@ from gateway.settings import Settings, load_settings
 
 
 def make_settings(tmp_path: Path, database_url: str = "", **overrides: Any) -> Settings:
-    """Settings for a test: everything under ``tmp_path``, no environment read."""
-    values: dict[str, Any] = {"instance_path": str(tmp_path / "instance")}
+    """Settings for a test: everything under ``tmp_path``, no environment read.
+
+    The per-credential rate limit is off (tests send bursts with one credential); the tests
+    of the limit itself turn it on.
+    """
+    values: dict[str, Any] = {
+        "instance_path": str(tmp_path / "instance"),
+        "rate_limit_per_second": 0,
+    }
     if database_url:
         values["database_url"] = database_url
     values.update(overrides)
@@ -22,4 +29,5 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return {
         "TESSERA_INSTANCE_PATH": str(settings.instance_path),
         "DATABASE_URL": settings.database_url,
+        "TESSERA_RATE_LIMIT_PER_SECOND": str(settings.rate_limit_per_second),
     }

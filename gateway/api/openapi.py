@@ -36,6 +36,7 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.extension import tessera
+from gateway.ratelimit import check
 
 audit = logging.getLogger("gateway.audit")
 
@@ -376,6 +377,7 @@ def _authenticate(scope: str) -> AdminPrincipal:
             "`tessera init` or `tessera admin-token create`.",
             headers={"WWW-Authenticate": CHALLENGE},
         )
+    check(tessera().limiter, f"a:{principal.key}", f"Admin token {principal.name!r}")
     if not principal.allows(scope):
         raise Forbidden(
             f"Admin token {principal.name!r} ({principal.key}) holds the scope "

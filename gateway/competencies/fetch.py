@@ -115,6 +115,15 @@ def _get_json(session: requests.Session, url: str) -> Any:
             stream=True,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )
+    except (
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+    ):
+        raise InvalidPayload(
+            f"{url!r} is not a URL Tessera can fetch: give an absolute https URL of a "
+            "CFPackage or CFDocument at a CASE provider."
+        ) from None
     except requests.RequestException as exc:
         raise UpstreamUnavailable(
             f"Could not reach {url}: {exc.__class__.__name__}. Check the URL and that the "
@@ -172,6 +181,15 @@ def _read_capped(response: requests.Response, url: str) -> bytes:
                     "large are refused."
                 )
             chunks.append(chunk)
+    except (
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+    ):
+        raise InvalidPayload(
+            f"{url!r} is not a URL Tessera can fetch: give an absolute https URL of a "
+            "CFPackage or CFDocument at a CASE provider."
+        ) from None
     except requests.RequestException as exc:
         raise UpstreamUnavailable(
             f"{url} broke off while sending the package ({exc.__class__.__name__}); "

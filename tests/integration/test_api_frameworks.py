@@ -158,6 +158,12 @@ def test_a_url_that_is_not_http_is_refused(
         400,
     )
     assert "'url' stands alone" in body["detail"]
+    # Found by the API fuzzer: a URL with no host was a 502 ("could not reach").
+    for url in ("HTTP://", "HTTPS://;"):
+        body = problem(
+            client.post("/api/v1/frameworks", json={"url": url}, headers=admin), 400
+        )
+        assert "URL" in body["detail"] and "https" in body["detail"]
 
 
 def test_a_private_or_plain_http_url_is_refused_before_any_request(

@@ -48,3 +48,13 @@ def test_json_lines_carry_request_id_and_extras() -> None:
 def test_text_lines_carry_request_id() -> None:
     line = TextFormatter().format(_record("hello", request_id="r2"))
     assert "[r2] gateway.test: hello" in line
+
+
+def test_request_log_paths_keep_only_the_start_of_a_launch_id() -> None:
+    from gateway.app import loggable_path
+
+    assert loggable_path("/lti/view/j2oy6lPcghEmtjOBZw/learners/x") == (
+        "/lti/view/j2oy6l…/learners/x"
+    )
+    assert loggable_path("/admin/l/abcdefghijk/vendors") == "/admin/l/abcdef…/vendors"
+    assert loggable_path("/xapi/statements") == "/xapi/statements"

@@ -93,3 +93,17 @@ def test_without_a_resolver_only_scheme_and_literal_addresses_are_checked() -> N
         check_url("https://169.254.169.254/latest", allow_private=False, resolver=None)
     with pytest.raises(UnsafeUrl):
         check_url("http://lms.example.edu/x", allow_private=False, resolver=None)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://;/x", "HTTPS://a..b/", "https://exa_mple.com/", "https://-a.example/"],
+)
+def test_urls_without_a_valid_host_name_are_refused(url: str) -> None:
+    with pytest.raises(UnsafeUrl, match="does not name a valid host"):
+        check_url(url, allow_private=True, resolver=None)
+
+
+def test_internationalized_and_ordinary_host_names_pass() -> None:
+    for url in ("https://bücher.example/case", "https://case.example.org./x"):
+        assert check_url(url, allow_private=True, resolver=None) == url
