@@ -206,3 +206,31 @@ def test_learner_sees_what_to_work_on_next(
     html = client.get(teacher + f"/learners/{ann}").get_data(as_text=True)
     assert f'Keep going on <a href="#c-{B}">' in html
     assert "Before <a" not in html  # nothing waits on a prerequisite any more
+
+
+def test_a_teacher_of_one_class_cannot_reach_another_classs_learners(
+    client: FlaskClient, store: Store, httpserver: HTTPServer
+) -> None:
+    teacher, ids, evil = _class(client, store, httpserver)
+    ben = ids["Ben Baker"]
+    other_class = {"id": "course-2", "label": "ART", "title": "Art 1"}
+    other = _launch(
+        client,
+        evil,
+        sub="teacher-2",
+        name="Mr Other",
+        lti_roles=[INSTRUCTOR],
+        lti_context=other_class,
+    )
+    assert "Art 1" in client.get(other).get_data(as_text=True)
+    assert "Ben Baker" not in client.get(other).get_data(as_text=True)
+    assert client.get(f"{other}/learners/{ben}").status_code == 404
+    for action in ("evidence", "overrides"):
+        refused = client.post(
+            f"{other}/learners/{ben}/{action}",
+            data={"competency": A, "level": "exceeds", "reason": "not mine"},
+        )
+        assert refused.status_code == 404
+    assert "Ben Baker" not in client.get(other + "/grid.csv").get_data(as_text=True)
+    with store.read() as conn:
+        assert conn.execute(mastery.select()).first() is None  # nothing was written
