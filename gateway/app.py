@@ -25,6 +25,18 @@ log = logging.getLogger("gateway.http")
 _CAPABILITY_PATH = re.compile(r"^(/lti/view/|/admin/l/)([^/]{6})[^/]*")
 
 
+def store_trouble(reason: str) -> str:
+    """What a client (and the admin reading over its shoulder) is told of a store failure."""
+    lowered = reason.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        what = "The database is read-only (check its disk and file permissions)"
+    elif "disk is full" in lowered or "no space" in lowered:
+        what = "The database's disk is full (free space, then retry)"
+    else:
+        what = "The database is unavailable right now"
+    return f"{what}; nothing from this request was stored. Retry in a few seconds."
+
+
 def loggable_path(path: str) -> str:
     """``path`` with a launch id in it cut to its first six characters."""
     return _CAPABILITY_PATH.sub(r"\1\2…", path, count=1)
@@ -171,12 +183,9 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _store_down(exc: DBAPIError) -> Response:
-        log.error("store unavailable: %s", " ".join(str(exc.orig).split())[:300])
-        err = StoreError(
-            "The database is unavailable right now; nothing from this request was stored. "
-            "Retry in a few seconds.",
-            headers={"Retry-After": "5"},
-        )
+        reason = " ".join(str(exc.orig).split())[:300]
+        log.error("store unavailable: %s", reason)
+        err = StoreError(store_trouble(reason), headers={"Retry-After": "5"})
         return problem_response(err.to_problem(), err.status, err.headers)
 
     @app.errorhandler(Exception)
