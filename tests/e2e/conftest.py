@@ -20,6 +20,7 @@ from gateway.settings import Settings
 from tests.helpers import settings_env
 
 BIN = Path(sys.executable).parent
+PROCESSES: dict[str, subprocess.Popen[bytes]] = {}  # base URL -> its `tessera run` master
 
 
 def free_port() -> int:
@@ -49,6 +50,7 @@ def running_tessera(
             [BIN / "tessera", "run", "--workers", "2"], env=env, stdout=out, stderr=out
         )
     base = f"http://127.0.0.1:{port}"
+    PROCESSES[base] = proc
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -64,6 +66,7 @@ def running_tessera(
             time.sleep(0.2)
         yield base, env, log
     finally:
+        PROCESSES.pop(base, None)
         proc.send_signal(signal.SIGTERM)
         try:
             code = proc.wait(timeout=30)
