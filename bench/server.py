@@ -61,6 +61,9 @@ def cli(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+SERVERS: dict[str, int] = {}  # base URL -> pid of its gunicorn master
+
+
 @contextlib.contextmanager
 def serve(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterator[str]:
     """A running ``tessera run`` on a free loopback port; yields its base URL."""
@@ -75,6 +78,7 @@ def serve(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterato
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    SERVERS[base] = proc.pid
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -87,6 +91,7 @@ def serve(env: dict[str, str], *, workers: int = 2, threads: int = 4) -> Iterato
             raise RuntimeError("tessera run did not come up in 60 s")
         yield base
     finally:
+        SERVERS.pop(base, None)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
 

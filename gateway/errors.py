@@ -16,6 +16,7 @@
     ├── Conflict                      409  clashes with what is already stored
     ├── PreconditionFailed            412  If-Match / If-None-Match did not hold
     ├── PayloadTooLarge               413
+    ├── TooManyRequests               429  a credential is over its rate limit (Retry-After)
     ├── UnsupportedMediaType          415
     ├── UnprocessableEntity           422  well-formed but unsupported (e.g. Caliper dataVersion)
     ├── UpstreamUnavailable           502  a platform or target we called did not answer well
