@@ -77,6 +77,7 @@ GROUP_MODULES: tuple[str, ...] = (
     "gateway.api.learners",
     "gateway.api.records",
     "gateway.api.mastery",
+    "gateway.api.calibration",
     "gateway.records.api",
     "gateway.api.platforms",
     "gateway.api.deliveries",

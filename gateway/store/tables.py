@@ -912,3 +912,33 @@ outbox_cursors = Table(
     Column("seq", BigInteger().with_variant(Integer(), "sqlite"), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )
+
+# --- Moderation and groups. Owned by gateway.mastery.moderation and .equity. -------------
+# A teacher's scored piece of work sampled for a second, blind rating; the pair measures
+# agreement between raters and never changes a learner's level.
+moderation = Table(
+    "moderation",
+    metadata,
+    Column("evidence_id", String(36), primary_key=True),
+    Column("learner_id", String(36), nullable=False),
+    Column("shared_id", String(64), nullable=False, index=True),
+    Column("first_rater", String(200), nullable=False),
+    Column("first_level", String(32), nullable=False),
+    Column("sampled_at", UTCDateTime, nullable=False),
+    Column("sampled_by", String(200), nullable=False),
+    Column("second_rater", String(200), nullable=True),
+    Column("second_level", String(32), nullable=True),
+    Column("second_note", Text, nullable=True),
+    Column("rated_at", UTCDateTime, nullable=True),
+)
+
+# Groups a school supplies for its learners (grade, English learners, IEP, ...), reported
+# only in aggregate (the equity view suppresses groups of fewer than 10).
+learner_groups = Table(
+    "learner_groups",
+    metadata,
+    Column("learner_id", String(36), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_learner_groups_name", learner_groups.c.name)
