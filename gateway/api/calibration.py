@@ -28,6 +28,7 @@ _PIECE = api.schema(
             "work": {"type": "object"},
             "sampled_at": {"type": "string", "format": "date-time"},
             "rated": {"type": "boolean"},
+            "levels": {"type": "array", "items": {"type": "object"}},
             "first": {
                 "type": "object",
                 "description": "Absent while the piece is blind.",

@@ -54,6 +54,8 @@ from gateway.intake.preview import PROTOCOLS, preview_payload
 from gateway.intake.queries import list_alignments
 from gateway.lti import platforms as platform_service
 from gateway.lti.toolconfig import SCOPES as LTI_SCOPES
+from gateway.mastery import equity
+from gateway.mastery.contexts import list_contexts
 from gateway.outbox.destinations import list_destinations
 from gateway.outbox.policy import RetryPolicy
 from gateway.outbox.queue import (
@@ -784,3 +786,16 @@ def audit(launch_id: str | None = None) -> str:
     return _render(
         "console/audit.html", entries=entries, where=where, next_seq=next_seq
     )
+
+
+# --- Equity. ------------------------------------------------------------------------------
+
+
+@page("/equity")
+def equity_page(launch_id: str | None = None) -> str:
+    """Per class and competency: not yet proficient and time to mastery, by group."""
+    store = _store()
+    classes = list_contexts(store)
+    chosen = request.args.get("context") or (classes[0]["id"] if classes else None)
+    report = equity.equity_report(store, chosen) if chosen else None
+    return _render("console/equity.html", classes=classes, chosen=chosen, report=report)

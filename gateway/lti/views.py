@@ -59,6 +59,7 @@ from gateway.lti.services import (
     sync_roster,
 )
 from gateway.lti.toolconfig import manual_config
+from gateway.mastery import moderation
 from gateway.mastery.service import (
     TeacherEvidence,
     add_teacher_evidence,
@@ -451,8 +452,93 @@ def _teacher(session: LaunchSession, learner_id: str) -> str:
     """The instructor acting on ``learner_id``, as the audit log names them (or 404)."""
     if not _teaches(session, learner_id):
         abort(404)
+    return _instructor_name(session)
+
+
+def _instructor_name(session: LaunchSession) -> str:
     name = session.claims.get("name") or session.sub or "instructor"
     return f"{name} (LMS {session.registration_id[:8]})"
+
+
+def _class_of(session: LaunchSession) -> str:
+    """The class of an instructor's launch (or 404)."""
+    if session.context_id is None or not _is_instructor(session):
+        abort(404)
+    return session.context_id
+
+
+_SHARES = (0.1, 0.2, 0.5, 1.0)
+
+
+@bp.get("/lti/view/<launch_id>/moderation", endpoint="moderation")
+def moderation_view(launch_id: str) -> Response:
+    """Sampled work of this class waiting for a second, blind rating by this teacher."""
+    session = _session(launch_id)
+    ctx = _class_of(session)
+    actor = _instructor_name(session)
+    store = tessera().store
+    return _page(
+        render_template(
+            "lti/moderation.html",
+            pieces=moderation.pieces_to_rate(store, actor, ctx),
+            shares=_SHARES,
+            launch_id=launch_id,
+            notice=request.args.get("notice"),
+        )
+    )
+
+
+@bp.post("/lti/view/<launch_id>/moderation/sample", endpoint="moderation_sample")
+def moderation_sample_view(launch_id: str) -> BaseResponse:
+    """Sample a share of this class's teacher-scored work for a second rating."""
+    session = _session(launch_id)
+    ctx = _class_of(session)
+    try:
+        share = float(request.form.get("share", ""))
+        added = moderation.sample_for_moderation(
+            tessera().store, _instructor_name(session), share=share, context_id=ctx
+        )
+    except ValueError:
+        abort(400, "Choose a share of the work to sample.")
+    notice = f"{added} piece{'s' if added != 1 else ''} of work added to the sample."
+    return redirect(url_for("lti.moderation", launch_id=launch_id, notice=notice), 303)
+
+
+@bp.post("/lti/view/<launch_id>/moderation/<evidence_id>", endpoint="moderation_rate")
+def moderation_rate_view(launch_id: str, evidence_id: str) -> BaseResponse:
+    """A teacher's second rating of a sampled piece of their class's work."""
+    session = _session(launch_id)
+    ctx = _class_of(session)
+    actor = _instructor_name(session)
+    store = tessera().store
+    if evidence_id not in {
+        p["evidence_id"] for p in moderation.pieces_to_rate(store, actor, ctx)
+    }:
+        abort(404)
+    moderation.rate(
+        store,
+        evidence_id,
+        actor,
+        request.form.get("level", ""),
+        request.form.get("note"),
+    )
+    return redirect(
+        url_for("lti.moderation", launch_id=launch_id, notice="Rating saved."), 303
+    )
+
+
+@bp.get("/lti/view/<launch_id>/calibration", endpoint="calibration")
+def calibration_view(launch_id: str) -> Response:
+    """How far this class's teachers agree, per competency, and where they differ."""
+    session = _session(launch_id)
+    ctx = _class_of(session)
+    return _page(
+        render_template(
+            "lti/calibration.html",
+            report=moderation.calibration(tessera().store, ctx),
+            launch_id=launch_id,
+        )
+    )
 
 
 def _acted(launch_id: str, learner_id: str, done: str, anchor: str) -> BaseResponse:

@@ -283,11 +283,25 @@ def _rows(store: Store, context_id: str | None, *, open_only: bool) -> list[_Row
 def pieces_to_rate(
     store: Store, rater: str, context_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """Sampled pieces waiting for a second rating that ``rater`` did not score: blind."""
+    """Sampled pieces waiting for a second rating that ``rater`` did not score: blind.
+
+    Each piece lists its competency's levels (code and label), the choices of the rating.
+    """
+    rows = [
+        r for r in _rows(store, context_id, open_only=True) if r.first_rater != rater
+    ]
+    with store.read() as conn:
+        resolver = ConfigResolver(conn)
+        scales = {r.shared_id: resolver.for_shared(r.shared_id).scale for r in rows}
     return [
         _piece_json(r, blind=True)
-        for r in _rows(store, context_id, open_only=True)
-        if r.first_rater != rater
+        | {
+            "levels": [
+                {"code": lv.code, "label": lv.label, "points": lv.points}
+                for lv in reversed(scales[r.shared_id].levels)
+            ]
+        }
+        for r in rows
     ]
 
 

@@ -20,7 +20,9 @@ from gateway.settings import Settings
 from tests.helpers import settings_env
 
 BIN = Path(sys.executable).parent
-PROCESSES: dict[str, subprocess.Popen[bytes]] = {}  # base URL -> its `tessera run` master
+PROCESSES: dict[
+    str, subprocess.Popen[bytes]
+] = {}  # base URL -> its `tessera run` master
 
 
 def free_port() -> int:

@@ -182,6 +182,11 @@ def test_an_admin_signs_in_with_a_token_and_works_through_each_page(
     assert course.peer.deployment_id in page.content()
     check_page(page, "platforms")
 
+    # Equity: no class in this store yet, said so.
+    page.get_by_role("link", name="Equity").click()
+    assert page.locator("#no-classes").is_visible()
+    check_page(page, "equity")
+
     # Overview, then the audit log names who did each of these things.
     page.get_by_role("link", name="Overview").click()
     check_page(page, "console")

@@ -180,6 +180,7 @@ def test_a_teacher_works_the_class_grid_and_a_learner_sees_their_progress(
     page.keyboard.press("Tab")
     assert frame.evaluate("document.activeElement.className") == "skip"
     assert frame.locator("a.skip").bounding_box()["x"] >= 0
+    frame.evaluate("document.activeElement.blur()")  # it overlays the page while focused
 
     # Filter: the learners with a competency at Near Mastery, and only those columns.
     def names() -> list[str]:
@@ -237,6 +238,25 @@ def test_a_teacher_works_the_class_grid_and_a_learner_sees_their_progress(
     assert (
         "Showed it on the whiteboard" in frame.locator(f"#c-{leaves[2]}").inner_text()
     )
+
+    # Moderation: sample the class's scored work, rate one piece blind; calibration shows it.
+    frame.goto(frame.url.split("/learners/")[0] + "/moderation")
+    frame.get_by_label("Share of the work not sampled yet").select_option("1.0")
+    with frame.expect_navigation():
+        frame.get_by_role("button", name="Sample").click()
+    assert "added to the sample" in frame.locator("#notice").inner_text()
+    assert frame.locator("#pieces tbody tr").count() > 0
+    assert_accessible(frame, "moderation")
+    first = frame.locator("#pieces tbody tr").first
+    first.get_by_role("combobox").select_option("near")
+    with frame.expect_navigation():
+        first.get_by_role("button", name="Rate").click()
+    assert "Rating saved" in frame.locator("#notice").inner_text()
+    with frame.expect_navigation():
+        frame.get_by_role("link", name="Calibration").click()
+    assert frame.locator("#agreement tbody tr").count() == 1
+    assert_accessible(frame, "calibration")
+    screenshot(frame, "calibration")
 
     # The learner's own launch: levels with labels, a chart, the evidence, no forms.
     other = page.context.new_page()

@@ -788,3 +788,27 @@ def test_the_overview_counts_what_needs_attention(
     assert counted("inbox") == "2"  # two activities, as the inbox lists them
     assert counted("dead") == "0"
     assert "unaligned" in text_of(client.get("/admin/"))  # raw records by status
+
+
+def test_the_equity_page_shows_groups_and_hides_small_ones(
+    signed_in: tuple[FlaskClient, str], store: Store
+) -> None:
+    from gateway.mastery.contexts import put_context
+    from gateway.mastery.equity import set_groups
+    from gateway.mastery.service import TeacherEvidence, add_teacher_evidence
+    from tests.delivery_helpers import seed_people
+
+    client, _ = signed_in
+    assert 'id="no-classes"' in client.get("/admin/equity").get_data(as_text=True)
+    seed_competencies(store, [(C1, None)])
+    people = seed_people(store, 12)
+    put_context(store, "api", "p3", title="Math 3", learner_ids=people)
+    for n, learner in enumerate(people):
+        set_groups(store, learner, ["grade:7"] + (["IEP"] if n < 3 else []), "test")
+        add_teacher_evidence(store, learner, TeacherEvidence(C1, "Ms A", level="near"))
+    page = client.get("/admin/equity")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="equity"' in body
+    assert '<th scope="row">grade:7</th>\n<td>12</td><td>100%</td>' in body
+    assert "fewer than 10 learners: not shown" in body  # IEP has 3
+    assert 'aria-current="page">Equity' in body

@@ -234,3 +234,44 @@ def test_a_teacher_of_one_class_cannot_reach_another_classs_learners(
     assert "Ben Baker" not in client.get(other + "/grid.csv").get_data(as_text=True)
     with store.read() as conn:
         assert conn.execute(mastery.select()).first() is None  # nothing was written
+
+
+def test_two_teachers_moderate_and_see_their_agreement(
+    client: FlaskClient, store: Store, httpserver: HTTPServer
+) -> None:
+    teacher, ids, evil = _class(client, store, httpserver)
+    ben = ids["Ben Baker"]
+    scored = client.post(
+        f"{teacher}/learners/{ben}/evidence",
+        data={"competency": A, "level": "exceeds", "kind": "performance_task"},
+    )
+    assert scored.status_code == 303
+    sampled = client.post(teacher + "/moderation/sample", data={"share": "1.0"})
+    assert sampled.status_code == 303
+    own = client.get(unescape(sampled.headers["Location"])).get_data(as_text=True)
+    assert "1 piece of work added" in own and 'id="no-pieces"' in own  # not one's own
+
+    second = _launch(
+        client, evil, sub="teacher-2", name="Mr Second", lti_roles=[INSTRUCTOR]
+    )
+    page = client.get(second + "/moderation").get_data(as_text=True)
+    assert 'id="pieces"' in page and "Ben Baker" in page
+    assert "Exceeds Mastery</td>" not in page  # blind: the first level is not shown
+    action = re.search(r'action="([^"]+/moderation/(?!sample")[^"/]+)"', page)
+    assert action
+    rated = client.post(unescape(action[1]), data={"level": "near", "note": "unclear"})
+    assert rated.status_code == 303
+    assert "Rating saved" in client.get(unescape(rated.headers["Location"])).get_data(
+        as_text=True
+    )
+    again = client.post(unescape(action[1]), data={"level": "near"})
+    assert again.status_code == 404  # rated already: no longer waiting
+
+    report = client.get(teacher + "/calibration").get_data(as_text=True)
+    assert 'id="agreement"' in report and "<td>1</td><td>0%</td><td>0%</td>" in report
+    assert (
+        "Exceeds Mastery" in report and "Near Mastery" in report and "unclear" in report
+    )
+    kid = _launch(client, evil, sub="kid-2", name="Ben Baker", lti_roles=[LEARNER])
+    assert client.get(kid + "/moderation").status_code == 404
+    assert client.get(kid + "/calibration").status_code == 404
