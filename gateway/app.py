@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from gateway.api import register_api
     from gateway.caliper.views import bp as caliper_bp
     from gateway.console.views import init_console
+    from gateway.demo.gradebook import bp as demo_bp
     from gateway.health import bp as health_bp
     from gateway.keys.views import bp as keys_bp
     from gateway.lti.views import init_lti
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         caliper_bp,
         xapi_bp,
         records_bp,
+        demo_bp,
     ):
         app.register_blueprint(bp)
     init_lti(app)

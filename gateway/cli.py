@@ -232,6 +232,11 @@ def init_command(as_json: bool) -> None:
     "--no-init", is_flag=True, help="Do not migrate or create keys before serving."
 )
 @click.option("--json", "as_json", is_flag=True, help="Log JSON lines instead of text.")
+@click.option(
+    "--with-worker",
+    is_flag=True,
+    help="Also run a delivery worker (`tessera worker`), stopped with the server.",
+)
 @_friendly_errors
 def run_command(
     host: str | None,
@@ -240,6 +245,7 @@ def run_command(
     threads: int | None,
     no_init: bool,
     as_json: bool,
+    with_worker: bool,
 ) -> None:
     """Initialize (unless --no-init) and serve Tessera with gunicorn."""
     from gateway.server import serve
@@ -263,7 +269,7 @@ def run_command(
         f"Tessera {__version__} serving on http://{settings.host}:{settings.port}",
         err=True,
     )
-    serve(settings)
+    serve(settings, with_worker=with_worker)
 
 
 @cli.group("vendor")
@@ -1059,6 +1065,8 @@ def demo_command(if_empty: bool, as_json: bool) -> None:
         f"  Teacher's class grid: {base}/lti/view/{report.teacher_launch}\n"
         f"  A learner's own view: {base}/lti/view/{report.learner_launch}\n"
         "  (as if launched from an LMS; these links work for 30 days)\n"
+        f"  Grades delivered to a demo gradebook: {base}/demo/gradebook (a delivery worker "
+        "sends them: `tessera run --with-worker`, as `make run` does)\n"
         f"  Admin console: {base}/admin/sign-in with the token {report.admin_token}\n"
         f"  (shown once); the class: GET {base}/api/v1/contexts/{report.context_id}"
         "/mastery with that token as a Bearer.",

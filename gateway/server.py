@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from flask import Flask
@@ -9,10 +11,20 @@ from gunicorn.app.base import BaseApplication
 
 from gateway.settings import Settings
 
+# `tessera worker`, run by the same Python as this server.
+WORKER_COMMAND = [
+    sys.executable,
+    "-c",
+    "from gateway.cli import main; main()",
+    "worker",
+]
+
 
 class _Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, with_worker: bool = False) -> None:
         self.settings = settings
+        self.with_worker = with_worker
+        self.worker: subprocess.Popen[bytes] | None = None
         super().__init__()
 
     def load_config(self) -> None:
@@ -35,8 +47,22 @@ class _Server(BaseApplication):  # type: ignore[misc]
             options["control_socket_disable"] = (
                 True  # several instances share no socket
             )
+        if self.with_worker:
+            options["when_ready"] = self._start_worker
+            options["on_exit"] = self._stop_worker
         for key, value in options.items():
             self.cfg.set(key, value)
+
+    def _start_worker(self, _server: Any) -> None:
+        self.worker = subprocess.Popen(WORKER_COMMAND)  # noqa: S603 - our own command
+
+    def _stop_worker(self, _server: Any) -> None:
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.terminate()
+            try:
+                self.worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
 
     def load(self) -> Flask:
         from gateway.app import create_app
@@ -45,6 +71,9 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return create_app(self.settings)
 
 
-def serve(settings: Settings) -> None:
-    """Run gunicorn in the foreground until SIGINT or SIGTERM."""
-    _Server(settings).run()
+def serve(settings: Settings, *, with_worker: bool = False) -> None:
+    """Run gunicorn in the foreground until SIGINT or SIGTERM.
+
+    With ``with_worker``, a ``tessera worker`` (deliveries) runs beside it and stops with it.
+    """
+    _Server(settings, with_worker=with_worker).run()

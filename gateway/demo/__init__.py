@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from gateway.api.tokens import create_admin_token
 from gateway.competencies import import_package
+from gateway.demo import gradebook
 from gateway.intake.alignment import NewAlignment
 from gateway.intake.identity import resolve_learners
 from gateway.intake.model import LearnerRef
@@ -34,6 +35,7 @@ from gateway.intake.service import align
 from gateway.lti.launch import standing_launch
 from gateway.mastery import service as mastery
 from gateway.mastery.contexts import put_context
+from gateway.outbox.destinations import add_destination
 from gateway.settings import Settings
 from gateway.store import Store
 from gateway.store.tables import vendors
@@ -44,6 +46,7 @@ DATA = Path(__file__).parent / "data"
 ACT_PACKAGE = DATA / "act-holistic-framework-math.CFPackage.json"
 SIS_HOME = "https://sis.demo-district.example"
 CLASS_KEY = "math-2-period-3"
+GRADEBOOK = "demo-gradebook"  # the webhook destination standing in for an LMS
 DEMO_LAUNCH_LIFETIME = timedelta(days=30)  # the printed page links work this long
 INSTRUCTOR_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
@@ -121,6 +124,7 @@ class DemoReport:
             "admin_token": self.admin_token,
             "teacher_view": f"/lti/view/{self.teacher_launch}",
             "learner_view": f"/lti/view/{self.learner_launch}",
+            "gradebook": "/demo/gradebook",
         }
 
 
@@ -263,6 +267,17 @@ def seed(settings: Settings, store: Store) -> DemoReport:
     """Make the demo (see the module docstring); call :func:`is_seeded` first to skip it."""
     from gateway.app import create_app  # the application whose endpoints the demo uses
 
+    # First, so that every level the week's traffic decides is delivered to it.
+    _, secret = add_destination(
+        store,
+        GRADEBOOK,
+        "webhook",
+        {"url": f"{settings.base_url}/demo/gradebook"},
+        topics=["mastery.changed"],
+    )
+    assert secret is not None  # noqa: S101 - a webhook without one gets a fresh secret
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    gradebook.configure(settings.instance_path, secret)
     act = json.loads(ACT_PACKAGE.read_text())
     framework = import_package(store, act)
     import_package(store, district_package(act))

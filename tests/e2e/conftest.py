@@ -39,9 +39,17 @@ def server_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def running_tessera(
-    settings: Settings, tmp_path: Path, *, port: int | None = None, **extra_env: str
+    settings: Settings,
+    tmp_path: Path,
+    *,
+    port: int | None = None,
+    args: tuple[str, ...] = (),
+    **extra_env: str,
 ) -> Iterator[tuple[str, dict[str, str], Path]]:
-    """Start `tessera run` on a free port; yield (base URL, its environment, its log file)."""
+    """Start `tessera run` on a free port; yield (base URL, its environment, its log file).
+
+    ``args`` are more options of ``tessera run`` (e.g. ``--with-worker``).
+    """
     port = port or free_port()
     env = server_env(
         settings, TESSERA_LOG_JSON="1", TESSERA_PORT=str(port), **extra_env
@@ -49,7 +57,10 @@ def running_tessera(
     log = tmp_path / f"server-{port}.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [BIN / "tessera", "run", "--workers", "2"], env=env, stdout=out, stderr=out
+            [BIN / "tessera", "run", "--workers", "2", *args],
+            env=env,
+            stdout=out,
+            stderr=out,
         )
     base = f"http://127.0.0.1:{port}"
     PROCESSES[base] = proc

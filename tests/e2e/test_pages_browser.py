@@ -180,7 +180,9 @@ def test_a_teacher_works_the_class_grid_and_a_learner_sees_their_progress(
     page.keyboard.press("Tab")
     assert frame.evaluate("document.activeElement.className") == "skip"
     assert frame.locator("a.skip").bounding_box()["x"] >= 0
-    frame.evaluate("document.activeElement.blur()")  # it overlays the page while focused
+    frame.evaluate(
+        "document.activeElement.blur()"
+    )  # it overlays the page while focused
 
     # Filter: the learners with a competency at Near Mastery, and only those columns.
     def names() -> list[str]:
