@@ -33,6 +33,82 @@ THREADS = 1  # per process: as bench_xapi, one thread per process suits these 2 
 TARGET = "http://127.0.0.1:8000/lti/launch"  # the default TESSERA_BASE_URL's launch URL
 
 
+def register_platform(env: dict[str, str], jwks_url: str) -> None:
+    """The benchmarks' LMS: issuer https://lms.example, client c1, deployment d1."""
+    cli(
+        env,
+        "platform",
+        "add",
+        "--issuer",
+        "https://lms.example",
+        "--client-id",
+        "c1",
+        "--auth-login-url",
+        "https://lms.example/auth",
+        "--auth-token-url",
+        "https://lms.example/token",
+        "--jwks-url",
+        jwks_url,
+        "--deployment-id",
+        "d1",
+    )
+
+
+def browser_launch(
+    session: requests.Session,
+    base: str,
+    key: rsa.RSAPrivateKey,
+    *,
+    sub: str,
+    context: str,
+) -> requests.Response:
+    """A whole launch as a browser makes it: login, the platform's id_token, the POST."""
+    started = session.get(
+        f"{base}/lti/login",
+        params={
+            "iss": "https://lms.example",
+            "login_hint": sub,
+            "target_link_uri": TARGET,
+            "client_id": "c1",
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    sent = parse_qs(urlsplit(started.headers.get("Location", "")).query)
+    cookie = started.headers.get("Set-Cookie", "").split(";", 1)[0]
+    now = int(time.time())
+    token = jwt.encode(
+        {
+            "iss": "https://lms.example",
+            "aud": "c1",
+            "sub": sub,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": sent.get("nonce", [""])[0],
+            "name": f"User {sub}",
+            LTI + "version": "1.3.0",
+            LTI + "message_type": "LtiResourceLinkRequest",
+            LTI + "deployment_id": "d1",
+            LTI + "target_link_uri": TARGET,
+            LTI + "resource_link": {"id": "r1"},
+            LTI + "roles": [
+                "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+            ],
+            LTI + "context": {"id": context, "title": "Course"},
+        },
+        key,
+        algorithm="RS256",
+        headers={"kid": "k1"},
+    )
+    return session.post(
+        f"{base}/lti/launch",
+        data={"id_token": token, "state": sent.get("state", [""])[0]},
+        headers={"Cookie": cookie},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
 def _launches(base: str, key: rsa.RSAPrivateKey, seconds: float) -> tuple[float, int]:
     """Whole launches per second from ``CLIENTS`` browsers, and how many failed."""
     done = [0] * CLIENTS
@@ -44,50 +120,8 @@ def _launches(base: str, key: rsa.RSAPrivateKey, seconds: float) -> tuple[float,
         n = 0
         while time.perf_counter() < deadline:
             n += 1
-            started = session.get(
-                f"{base}/lti/login",
-                params={
-                    "iss": "https://lms.example",
-                    "login_hint": f"u{slot}",
-                    "target_link_uri": TARGET,
-                    "client_id": "c1",
-                },
-                allow_redirects=False,
-                timeout=30,
-            )
-            sent = parse_qs(urlsplit(started.headers.get("Location", "")).query)
-            cookie = started.headers.get("Set-Cookie", "").split(";", 1)[0]
-            now = int(time.time())
-            sub = f"u{slot}-{n % 50}"
-            token = jwt.encode(
-                {
-                    "iss": "https://lms.example",
-                    "aud": "c1",
-                    "sub": sub,
-                    "iat": now,
-                    "exp": now + 300,
-                    "nonce": sent.get("nonce", [""])[0],
-                    "name": f"User {sub}",
-                    LTI + "version": "1.3.0",
-                    LTI + "message_type": "LtiResourceLinkRequest",
-                    LTI + "deployment_id": "d1",
-                    LTI + "target_link_uri": TARGET,
-                    LTI + "resource_link": {"id": "r1"},
-                    LTI + "roles": [
-                        "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
-                    ],
-                    LTI + "context": {"id": f"course-{slot}", "title": "Course"},
-                },
-                key,
-                algorithm="RS256",
-                headers={"kid": "k1"},
-            )
-            landed = session.post(
-                f"{base}/lti/launch",
-                data={"id_token": token, "state": sent.get("state", [""])[0]},
-                headers={"Cookie": cookie},
-                allow_redirects=False,
-                timeout=30,
+            landed = browser_launch(
+                session, base, key, sub=f"u{slot}-{n % 50}", context=f"course-{slot}"
             )
             if landed.status_code == 303:
                 done[slot] += 1
@@ -118,23 +152,7 @@ def main() -> list[str]:
                 "Content-Type": "application/json",
                 "X-Experience-API-Version": "2.0.0",
             }
-            cli(
-                env,
-                "platform",
-                "add",
-                "--issuer",
-                "https://lms.example",
-                "--client-id",
-                "c1",
-                "--auth-login-url",
-                "https://lms.example/auth",
-                "--auth-token-url",
-                "https://lms.example/token",
-                "--jwks-url",
-                jwks_url,
-                "--deployment-id",
-                "d1",
-            )
+            register_platform(env, jwks_url)
             for processes in (1, 2):
                 with serve(env, workers=processes, threads=THREADS) as base:
                     for size in (1, 100):

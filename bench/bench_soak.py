@@ -24,14 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-import jwt
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from bench.bench_caliper import _envelope, _template
-from bench.bench_lti import LTI, _jwks_server
+from bench.bench_capacity import browser_launch, register_platform
+from bench.bench_lti import _jwks_server
 from bench.bench_xapi import make_statement
 from bench.server import SERVERS, cli, database, serve
 
@@ -41,7 +40,6 @@ ACT = (
     Path(__file__).parents[1]
     / "tests/fixtures/case/act-holistic-framework-math.CFPackage.json"
 )
-TARGET = "http://127.0.0.1:8000/lti/launch"
 
 
 @dataclass
@@ -118,23 +116,7 @@ def main() -> list[str]:
             token = json.loads(cli(env, "admin-token", "create", "teacher", "--json"))[
                 "token"
             ]
-            cli(
-                env,
-                "platform",
-                "add",
-                "--issuer",
-                "https://lms.example",
-                "--client-id",
-                "c1",
-                "--auth-login-url",
-                "https://lms.example/auth",
-                "--auth-token-url",
-                "https://lms.example/token",
-                "--jwks-url",
-                jwks_url,
-                "--deployment-id",
-                "d1",
-            )
+            register_platform(env, jwks_url)
             xapi = made["xapi"]
             basic = base64.b64encode(
                 f"{xapi['key']}:{xapi['secret']}".encode()
@@ -187,50 +169,8 @@ def _soak(
         return r.status_code == 200
 
     def launch(s: requests.Session, n: int) -> bool:
-        started = s.get(
-            f"{base}/lti/login",
-            params={
-                "iss": "https://lms.example",
-                "login_hint": "u",
-                "target_link_uri": TARGET,
-                "client_id": "c1",
-            },
-            allow_redirects=False,
-            timeout=30,
-        )
-        sent = parse_qs(urlsplit(started.headers.get("Location", "")).query)
-        cookie = started.headers.get("Set-Cookie", "").split(";", 1)[0]
-        now = int(time.time())
-        sub = f"student-{n % 200}"
-        id_token = jwt.encode(
-            {
-                "iss": "https://lms.example",
-                "aud": "c1",
-                "sub": sub,
-                "iat": now,
-                "exp": now + 300,
-                "nonce": sent.get("nonce", [""])[0],
-                "name": sub,
-                LTI + "version": "1.3.0",
-                LTI + "message_type": "LtiResourceLinkRequest",
-                LTI + "deployment_id": "d1",
-                LTI + "target_link_uri": TARGET,
-                LTI + "resource_link": {"id": "r1"},
-                LTI + "roles": [
-                    "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
-                ],
-                LTI + "context": {"id": f"course-{n % 10}", "title": "Course"},
-            },
-            key,
-            algorithm="RS256",
-            headers={"kid": "k1"},
-        )
-        landed = s.post(
-            f"{base}/lti/launch",
-            data={"id_token": id_token, "state": sent.get("state", [""])[0]},
-            headers={"Cookie": cookie},
-            allow_redirects=False,
-            timeout=30,
+        landed = browser_launch(
+            s, base, key, sub=f"student-{n % 200}", context=f"course-{n % 10}"
         )
         if landed.status_code != 303:
             return False

@@ -181,15 +181,6 @@ def _read_capped(response: requests.Response, url: str) -> bytes:
                     "large are refused."
                 )
             chunks.append(chunk)
-    except (
-        requests.exceptions.InvalidURL,
-        requests.exceptions.MissingSchema,
-        requests.exceptions.InvalidSchema,
-    ):
-        raise InvalidPayload(
-            f"{url!r} is not a URL Tessera can fetch: give an absolute https URL of a "
-            "CFPackage or CFDocument at a CASE provider."
-        ) from None
     except requests.RequestException as exc:
         raise UpstreamUnavailable(
             f"{url} broke off while sending the package ({exc.__class__.__name__}); "

@@ -55,14 +55,19 @@ def _integrity(store: Store) -> str:
         return str(conn.execute(text("PRAGMA integrity_check")).scalar_one())
 
 
-def test_a_read_only_database_refuses_writes_clearly_and_keeps_serving_reads(
-    tmp_path: Path,
-) -> None:
+def _started(tmp_path: Path) -> tuple[Any, Store, dict[str, str], Any]:
+    """Settings, a healthy store and app client over a new SQLite file, a vendor's auth."""
     settings = make_settings(tmp_path)
     store = Store.from_settings(settings)
     store.migrate()
     auth = basic_auth_headers(store, "acme") | V2
-    healthy = create_app(settings, store).test_client()
+    return settings, store, auth, create_app(settings, store).test_client()
+
+
+def test_a_read_only_database_refuses_writes_clearly_and_keeps_serving_reads(
+    tmp_path: Path,
+) -> None:
+    settings, store, auth, healthy = _started(tmp_path)
     assert (
         healthy.post("/xapi/statements", json=_batch(3), headers=auth).status_code
         == 200
