@@ -232,8 +232,10 @@ def test_a_web_process_killed_mid_load(settings: Settings, tmp_path: Path) -> No
         vendor = Vendor(base, _vendor_auth(store))
         store.dispose()
         master = PROCESSES[base]
-        workers = _children(master.pid)
-        assert len(workers) == 2, workers
+        deadline = time.monotonic() + 30
+        while len(workers := _children(master.pid)) < 2:  # both may not be up yet
+            assert time.monotonic() < deadline, f"gunicorn has workers {workers}"
+            time.sleep(0.1)
         thread = threading.Thread(target=vendor.run, daemon=True)
         thread.start()
         _wait_for(vendor, 60)

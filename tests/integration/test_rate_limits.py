@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 
 from gateway import create_app
 from gateway.api.tokens import create_admin_token
+from gateway.extension import EXTENSION_KEY
+from gateway.ratelimit import MemoryLimiter
 from gateway.settings import Settings
 from gateway.store import Store
 from gateway.vendors import add_vendor
@@ -36,6 +40,17 @@ def _limited(settings: Settings, tmp: Path, **more: object) -> Settings:
     )
 
 
+def _frozen_app(settings: Settings, store: Store, tmp: Path) -> Any:
+    """An app limited to 1 request/s after a burst of 3, on a clock that stands still
+    (so a slow machine cannot refill a budget between two requests of a test)."""
+    app = create_app(_limited(settings, tmp), store)
+    ext = app.extensions[EXTENSION_KEY]
+    app.extensions[EXTENSION_KEY] = replace(
+        ext, limiter=MemoryLimiter(1, 3, clock=lambda: 1000.0)
+    )
+    return app.test_client()
+
+
 def _post(client, auth: dict[str, str]):  # type: ignore[no-untyped-def]
     return client.post(
         "/xapi/statements",
@@ -47,7 +62,7 @@ def _post(client, auth: dict[str, str]):  # type: ignore[no-untyped-def]
 def test_a_vendor_over_its_limit_gets_429_and_others_do_not(
     settings: Settings, store: Store, tmp_path: Path
 ) -> None:
-    client = create_app(_limited(settings, tmp_path), store).test_client()
+    client = _frozen_app(settings, store, tmp_path)
     acme = basic_auth_headers(store, "acme")
     other = basic_auth_headers(store, "other")
     answers = [_post(client, acme).status_code for _ in range(3)]
@@ -71,7 +86,7 @@ def test_a_vendor_over_its_limit_gets_429_and_others_do_not(
 def test_an_admin_token_over_its_limit_gets_429(
     settings: Settings, store: Store, tmp_path: Path
 ) -> None:
-    client = create_app(_limited(settings, tmp_path), store).test_client()
+    client = _frozen_app(settings, store, tmp_path)
     _, token = create_admin_token(store, "ops")
     auth = {"Authorization": f"Bearer {token}"}
     codes = [client.get("/api/v1/vendors", headers=auth).status_code for _ in range(4)]
