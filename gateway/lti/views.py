@@ -515,16 +515,18 @@ def moderation_rate_view(launch_id: str, evidence_id: str) -> BaseResponse:
         p["evidence_id"] for p in moderation.pieces_to_rate(store, actor, ctx)
     }:
         abort(404)
-    moderation.rate(
-        store,
-        evidence_id,
-        actor,
-        request.form.get("level", ""),
-        request.form.get("note"),
-    )
-    return redirect(
-        url_for("lti.moderation", launch_id=launch_id, notice="Rating saved."), 303
-    )
+    try:
+        moderation.rate(
+            store,
+            evidence_id,
+            actor,
+            request.form.get("level", ""),
+            request.form.get("note"),
+        )
+        notice = "Rating saved."
+    except TesseraError as exc:
+        notice = f"Not saved: {exc.detail}"
+    return redirect(url_for("lti.moderation", launch_id=launch_id, notice=notice), 303)
 
 
 @bp.get("/lti/view/<launch_id>/calibration", endpoint="calibration")

@@ -259,6 +259,10 @@ def test_two_teachers_moderate_and_see_their_agreement(
     assert "Exceeds Mastery</td>" not in page  # blind: the first level is not shown
     action = re.search(r'action="([^"]+/moderation/(?!sample")[^"/]+)"', page)
     assert action
+    refused = client.post(unescape(action[1]), data={"level": "brilliant"})
+    assert refused.status_code == 303  # back to the page, saying why
+    told = client.get(unescape(refused.headers["Location"])).get_data(as_text=True)
+    assert "Not saved: level &#39;brilliant&#39; is not on this competency" in told
     rated = client.post(unescape(action[1]), data={"level": "near", "note": "unclear"})
     assert rated.status_code == 303
     assert "Rating saved" in client.get(unescape(rated.headers["Location"])).get_data(
