@@ -22,7 +22,12 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from gateway.errors import SchemaTooNew, StoreError
 from gateway.settings import Settings
-from gateway.store.engine import SQLITE_IMMEDIATE, make_engine
+from gateway.store.engine import (
+    SQLITE_IMMEDIATE,
+    WriterQueue,
+    make_engine,
+    writer_queue,
+)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any fixed number: serializes concurrent `tessera init` runs on one PostgreSQL database.
@@ -97,14 +102,15 @@ def expected_revision() -> str:
 class Store:
     """Tessera's database: an engine plus the transaction and migration helpers."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, writers: WriterQueue | None = None) -> None:
         self.engine = engine
         self._write_engine = engine.execution_options(**{SQLITE_IMMEDIATE: True})
+        self._writers = writers
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
         """A store on ``settings.database_url``."""
-        return cls(make_engine(settings))
+        return cls(make_engine(settings), writer_queue(settings))
 
     @property
     def dialect(self) -> str:
@@ -120,8 +126,15 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """A transaction that commits when the block ends without an exception."""
-        with self._write_engine.begin() as conn:
-            yield conn
+        writers = self._writers
+        if writers is None:
+            with self._write_engine.begin() as conn:
+                yield conn
+            return
+        with self._write_engine.connect() as conn:
+            with writers.turn(), conn.begin():
+                yield conn
+            writers.checkpoint(conn.connection.dbapi_connection)  # type: ignore[arg-type]
 
     def current_revision(self, conn: Connection) -> str | None:
         """The schema revision recorded in the database, or None when it has none."""

@@ -3,7 +3,9 @@
 ``insert_ignore`` is ``INSERT ... ON CONFLICT DO NOTHING`` as one executemany. The statement is
 compiled once per table and dialect, and values are converted by one small function per column
 type, instead of SQLAlchemy's per-row parameter processing: on the intake hot path that
-processing cost more than the database's own work.
+processing cost more than the database's own work. Inside a transaction these statements go
+straight to the driver's cursor (``run``), with its errors wrapped as SQLAlchemy's, so callers
+and error handlers see what ``exec_driver_sql`` would have raised.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from gateway.store.tables import UTCDateTime
 
@@ -151,7 +154,49 @@ def _execute(
     conn: Connection, table: Table, rows: Sequence[dict[str, Any]], mode: str
 ) -> None:
     if rows:
-        conn.exec_driver_sql(*bind(table, conn.dialect.name, mode, rows))
+        sql, params = bind(table, conn.dialect.name, mode, rows)
+        run(conn, sql, params[0] if len(params) == 1 else params, many=len(params) > 1)
+
+
+def run(
+    conn: Connection, sql: str, params: Any, *, many: bool = False
+) -> list[tuple[Any, ...]]:
+    """Execute driver-level ``sql`` in ``conn``'s transaction; its rows, if it has any.
+
+    SQLAlchemy's execution path (events, result objects, per-call bookkeeping) costs more
+    than SQLite's own work for these small statements, so within a transaction the driver's
+    cursor is used directly. A driver error is raised as the SQLAlchemy error
+    ``exec_driver_sql`` would raise (so 503s and retries work the same), and a lost
+    connection is invalidated so the pool never hands it out again. Outside a transaction,
+    SQLAlchemy runs it (and begins the transaction as it always does).
+    """
+    if not conn.in_transaction():
+        result = conn.exec_driver_sql(sql, params)
+        return [tuple(row) for row in result] if result.returns_rows else []
+    dialect = conn.dialect
+    dbapi_conn: Any = conn.connection.dbapi_connection
+    cursor = dbapi_conn.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+    except dialect.loaded_dbapi.Error as exc:
+        lost = dialect.is_disconnect(exc, dbapi_conn, cursor)
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(
+            sql,
+            params,
+            exc,
+            dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=dialect,
+            ismulti=many,
+        ) from exc
+    finally:
+        cursor.close()
 
 
 def select_in(
@@ -168,4 +213,4 @@ def select_in(
     mark = "?" if conn.dialect.name == "sqlite" else "%s"
     text = sql.format(p=mark, **{"in": ", ".join([mark] * len(values))})
     repeated = list(values) * sql.count("{in}")
-    return list(conn.exec_driver_sql(text, (*before, *repeated)).all())
+    return run(conn, text, (*before, *repeated))
