@@ -32,7 +32,7 @@ from gateway.errors import (
     UnsupportedMediaType,
 )
 from gateway.extension import tessera
-from gateway.intake.pipeline import Incoming, context_for, ingest
+from gateway.intake.pipeline import Incoming, context_for, ingest, observe_items
 from gateway.vendors import VendorPrincipal
 from gateway.vendors.credentials import CredentialKind
 
@@ -95,16 +95,17 @@ def receive_envelope() -> Response:
     except CaliperUnsupportedVersion as exc:
         raise UnprocessableEntity(str(exc)) from None
     items = _incoming(envelope.data)
-    store = tessera().store
-    with store.write() as conn:  # one transaction: 200 only once everything is durable
-        if items:
-            ctx = context_for(
-                principal.vendor_id,
-                principal.vendor_name,
-                principal.adapter,
-                principal.settings,
-            )
-            ingest(conn, ctx, PROTOCOL, items)
+    if not items:
+        return Response(status=200)
+    ctx = context_for(
+        principal.vendor_id,
+        principal.vendor_name,
+        principal.adapter,
+        principal.settings,
+    )
+    observed = observe_items(ctx, PROTOCOL, items)  # before the write lock is taken
+    with tessera().store.write() as conn:  # one transaction: 200 once all is durable
+        ingest(conn, ctx, PROTOCOL, items, observed=observed)
     return Response(status=200)
 
 

@@ -162,6 +162,50 @@ class _Batch:
     voids: list[tuple[str | None, str, str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What an adapter made of one payload: what it voids, why it was rejected, or what it saw."""
+
+    voids: str | None = None
+    rejected: str | None = None
+    found: tuple[Observation, ...] = ()
+
+
+def observe_items(
+    ctx: VendorContext,
+    protocol: str,
+    items: Sequence[Incoming],
+    adapter_lookup: AdapterLookup = _default_adapter_lookup,
+) -> list[Observed]:
+    """The adapter's reading of each item: pure, so callers run it before their transaction.
+
+    Passed to :func:`ingest` as ``observed``, it keeps the adapter's work out of the time the
+    write lock is held (on SQLite, one writer at a time).
+    """
+    adapter = adapter_lookup(ctx.adapter, protocol)
+    return [_observe(adapter, ctx, item.external_id, item.payload) for item in items]
+
+
+def _observe(
+    adapter: Any, ctx: VendorContext, name: str, payload: Mapping[str, Any]
+) -> Observed:
+    target = adapter.voids(payload)
+    if target is not None:
+        return Observed(voids=target)
+    try:
+        return Observed(found=tuple(adapter.observe(payload, ctx.settings)))
+    except AdapterRejected as exc:
+        return Observed(rejected=exc.reason)
+    except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the payload
+        log.exception("adapter %r failed on payload %s", ctx.adapter, name)
+        return Observed(
+            rejected=(
+                f"The {ctx.adapter!r} adapter failed on this payload ({type(exc).__name__}: "
+                f"{exc}); it is kept and a replay will retry it once the adapter is fixed."
+            )
+        )
+
+
 def _write(
     conn: Connection, batch: _Batch, touched: Iterable[Key] = (), *, fresh: bool = True
 ) -> None:
@@ -191,8 +235,12 @@ def ingest(
     *,
     received_at: datetime | None = None,
     adapter_lookup: AdapterLookup = _default_adapter_lookup,
+    observed: Sequence[Observed] | None = None,
 ) -> list[RecordOutcome]:
-    """Store ``items`` as raw records and derive their evidence, in the caller's transaction."""
+    """Store ``items`` as raw records and derive their evidence, in the caller's transaction.
+
+    ``observed``: :func:`observe_items` of the same items, made before the transaction.
+    """
     now = received_at or utcnow()
     ids = [record_id(protocol, ctx.id, item.external_id) for item in items]
     existing = {
@@ -204,15 +252,17 @@ def ingest(
         )
     }
     fresh: list[tuple[str, Incoming]] = []
-    seen: set[str] = set()
-    for rid, item in zip(ids, items, strict=True):
-        if rid not in existing and rid not in seen:
-            seen.add(rid)
+    made: dict[str, Observed] = {}
+    for index, (rid, item) in enumerate(zip(ids, items, strict=True)):
+        if rid not in existing and rid not in made:
+            made[rid] = observed[index] if observed is not None else Observed()
             fresh.append((rid, item))
     inputs = [
         (rid, ctx, protocol, item.external_id, item.payload, now) for rid, item in fresh
     ]
-    derived, batch = _derive(conn, inputs, adapter_lookup)
+    derived, batch = _derive(
+        conn, inputs, adapter_lookup, made if observed is not None else None
+    )
     # Raw and derived rows commit together in the caller's transaction: the raw record is
     # durable exactly when the request succeeds, with its final status.
     insert_ignore(
@@ -261,10 +311,14 @@ _RecordInput = tuple[str, VendorContext, str, str, Mapping[str, Any], datetime]
 
 
 def _derive(
-    conn: Connection, records: Sequence[_RecordInput], adapter_lookup: AdapterLookup
+    conn: Connection,
+    records: Sequence[_RecordInput],
+    adapter_lookup: AdapterLookup,
+    readings: Mapping[str, Observed] | None = None,
 ) -> tuple[dict[str, _Derived], _Batch]:
     """Derive statuses, observations and evidence for new (or replayed) raw records.
 
+    ``readings``: the adapter's reading of each record by id, when the caller made it already.
     Only learners are written here (identity must be settled before rows point at it); the
     caller writes the returned rows.
     """
@@ -272,30 +326,22 @@ def _derive(
     batch = _Batch()
     if not records:
         return results, batch
-    pending: list[tuple[_RecordInput, list[Observation]]] = []
+    pending: list[tuple[_RecordInput, Sequence[Observation]]] = []
     for rec in records:
         rid, ctx, protocol, external_id, payload, _ = rec
-        adapter = adapter_lookup(ctx.adapter, protocol)
         d = results[rid] = _Derived()
-        target = adapter.voids(payload)
-        if target is not None:
-            d.voids = target
-            batch.voids.append((ctx.id, protocol, target, external_id))
-            continue
-        try:
-            found = adapter.observe(payload, ctx.settings)
-        except AdapterRejected as exc:
-            d.status, d.detail = "rejected", exc.reason
-            continue
-        except Exception as exc:  # noqa: BLE001 - an adapter bug must not lose the payload
-            log.exception("adapter %r failed on record %s", ctx.adapter, rid)
-            d.status = "rejected"
-            d.detail = (
-                f"The {ctx.adapter!r} adapter failed on this payload ({type(exc).__name__}: "
-                f"{exc}); it is kept and a replay will retry it once the adapter is fixed."
-            )
-            continue
-        pending.append((rec, found))
+        reading = (
+            readings[rid]
+            if readings is not None
+            else _observe(adapter_lookup(ctx.adapter, protocol), ctx, rid, payload)
+        )
+        if reading.voids is not None:
+            d.voids = reading.voids
+            batch.voids.append((ctx.id, protocol, reading.voids, external_id))
+        elif reading.rejected is not None:
+            d.status, d.detail = "rejected", reading.rejected
+        else:
+            pending.append((rec, reading.found))
 
     # A payload voided by one stored earlier (xAPI lets the void arrive first) stays voided.
     voidable = [
