@@ -264,6 +264,7 @@ def run_command(
         store.require_ready()
     else:
         initialize(settings, store)
+    store.refresh_statistics()
     store.dispose()  # no pooled connection may cross the fork into the workers
     click.echo(
         f"Tessera {__version__} serving on http://{settings.host}:{settings.port}",

@@ -25,6 +25,7 @@ from gateway.settings import Settings
 from gateway.store.engine import (
     SQLITE_IMMEDIATE,
     WriterQueue,
+    analyze,
     make_engine,
     writer_queue,
 )
@@ -135,6 +136,16 @@ class Store:
             with writers.turn(), conn.begin():
                 yield conn
             writers.checkpoint(conn.connection.dbapi_connection)  # type: ignore[arg-type]
+
+    def refresh_statistics(self) -> None:
+        """Bring SQLite's query planner statistics up to date (PostgreSQL's autovacuum does).
+
+        ``tessera run`` does it at start; on SQLite, writers do it every few minutes after.
+        """
+        if self.dialect != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            analyze(conn.connection.dbapi_connection)  # type: ignore[arg-type]
 
     def current_revision(self, conn: Connection) -> str | None:
         """The schema revision recorded in the database, or None when it has none."""

@@ -443,13 +443,17 @@ xapi_statements = Table(
     Column("statement", Text, nullable=False),  # the completed statement, JSON text
 )
 Index("ix_xapi_statements_vendor", xapi_statements.c.vendor_id, xapi_statements.c.seq)
-Index("ix_xapi_statements_activity", xapi_statements.c.activity_id)
-Index("ix_xapi_statements_verb", xapi_statements.c.verb_id)
+# A filter's matches in storage order, so a page reads its rows and stops (migration 0012).
+Index(
+    "ix_xapi_statements_activity", xapi_statements.c.activity_id, xapi_statements.c.seq
+)
+Index("ix_xapi_statements_verb", xapi_statements.c.verb_id, xapi_statements.c.seq)
 Index("ix_xapi_statements_actor", xapi_statements.c.actor_key)
 _has_registration = xapi_statements.c.registration.is_not(None)
 Index(
     "ix_xapi_statements_registration",
     xapi_statements.c.registration,
+    xapi_statements.c.seq,
     sqlite_where=_has_registration,
     postgresql_where=_has_registration,
 )

@@ -48,10 +48,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, select, update
+from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
 
 from gateway.errors import Conflict, Forbidden, InvalidPayload, NotFound
-from gateway.intake.pipeline import Incoming, context_for, ingest, void_records
+from gateway.intake.pipeline import (
+    Incoming,
+    Observed,
+    VendorContext,
+    context_for,
+    ingest,
+    observe_items,
+    void_records,
+)
 from gateway.store import Store
 from gateway.store.tables import (
     utcnow,
@@ -71,11 +79,14 @@ from gateway.xapi.validation import (
 PROTOCOL: Final = "xapi"
 DEFAULT_LIMIT: Final = 100
 MAX_LIMIT: Final = 500
-# Statements are stored with the ``stored`` time of their write transaction's start; a write
-# transaction lasts well under this, so everything stored before "now - margin" is visible.
+# Statements are stored with a ``stored`` time taken at most _RESTAMP_AFTER before their write
+# transaction starts, and a write transaction lasts well under the rest of this margin, so
+# everything stored before "now - margin" is visible.
 CONSISTENCY_MARGIN: Final = timedelta(seconds=2)
 FORMATS: Final = ("exact", "ids", "canonical")
 _LOOKUP_CHUNK: Final = 10_000  # ids per look-up of stored statements
+# A request that waited this long for the write lock stamps its statements again.
+_RESTAMP_AFTER: Final = timedelta(milliseconds=500)
 
 _QUERY_PARAMS: Final = frozenset(
     {
@@ -117,6 +128,69 @@ class Writer:
     may_void_any: bool = False  # the ``all`` scope: may void other vendors' statements
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A statement made ready before the write transaction: completed, encoded, its refs."""
+
+    sid: str
+    statement: Mapping[str, Any]  # as validated
+    row: dict[str, Any]  # its xapi_statements row, but for ``voided``
+    refs: list[dict[str, Any]]
+    item: Incoming
+
+
+def prepare_statements(
+    writer: Writer,
+    statements: Sequence[Mapping[str, Any]],
+    ids: Sequence[str],
+    version: str,
+    stored: datetime,
+) -> list[Prepared]:
+    """Validated statements as they will be stored under ``ids`` at ``stored`` (pure)."""
+    prepared = []
+    for sid, statement in zip(ids, statements, strict=True):
+        completed = complete_statement(
+            _lower_ids(statement, sid),
+            version=version,
+            stored=stored,
+            authority=writer.authority,
+            statement_id=sid,
+        )
+        text = json.dumps(completed, separators=_JSON_SEPARATORS, ensure_ascii=False)
+        row = {
+            "id": sid,
+            "vendor_id": writer.vendor_id,
+            "stored": stored,
+            "verb_id": completed["verb"]["id"],
+            "activity_id": _activity_id(completed["object"]),
+            "actor_key": ifi_key(completed["actor"]),
+            "registration": _registration(completed),
+            "voids": voiding_target(completed),
+            "ref_target": _ref_target(completed),
+            "statement": text,
+        }
+        refs = [
+            {"key": key, "kind": kind, "statement_id": sid}
+            for kind, key in statement_refs(completed)
+        ]
+        prepared.append(
+            Prepared(sid, statement, row, refs, Incoming(sid, text, completed))
+        )
+    return prepared
+
+
+def _prepare(
+    writer: Writer,
+    statements: Sequence[Mapping[str, Any]],
+    ids: Sequence[str],
+    version: str,
+    stored: datetime,
+    ctx: VendorContext,
+) -> tuple[list[Prepared], list[Observed]]:
+    prepared = prepare_statements(writer, statements, ids, version, stored)
+    return prepared, observe_items(ctx, PROTOCOL, [p.item for p in prepared])
+
+
 def store_statements(
     store: Store,
     writer: Writer,
@@ -133,73 +207,61 @@ def store_statements(
     :class:`Conflict` (409) for an id stored with other content, :class:`InvalidPayload` for
     a voiding statement that targets a voiding statement, and :class:`Forbidden` for voiding
     another vendor's statement without the ``all`` scope. Nothing is stored then.
+
+    The statements are completed, encoded and read by the adapter before the write
+    transaction, so the write lock (on SQLite, one writer at a time) is held only for the
+    database's work. A request that waited for the lock longer than ``_RESTAMP_AFTER`` is
+    stamped and prepared again, so ``stored`` stays within the Consistent-Through margin.
     """
     ids = [str(s.get("id") or uuid.uuid4()).lower() for s in statements]
+    ctx = context_for(
+        writer.vendor_id, writer.vendor_name, writer.adapter, writer.settings
+    )
+    stored = _to_millis(now or utcnow())
+    prepared, observed = _prepare(writer, statements, ids, version, stored, ctx)
     with store.write() as conn:
-        # Assigned once the write lock is held (SQLite) so ``stored`` follows commit order
-        # closely; milliseconds, as the statement shows it (Data 2.4.8).
-        stored = _to_millis(now or utcnow())
+        if now is None and utcnow() - stored > _RESTAMP_AFTER:
+            stored = _to_millis(utcnow())
+            prepared, observed = _prepare(writer, statements, ids, version, stored, ctx)
         found = _stored_or_voiding(conn, ids)
         wanted = set(ids)
         existing = {row[0]: row for row in found if row[0] in wanted}
-        fresh: list[tuple[str, Mapping[str, Any]]] = []
-        for index, (sid, statement) in enumerate(zip(ids, statements, strict=True)):
-            old = existing.get(sid)
+        fresh: list[tuple[Prepared, Observed]] = []
+        for index, (prep, reading) in enumerate(zip(prepared, observed, strict=True)):
+            old = existing.get(prep.sid)
             if old is None:
-                fresh.append((sid, statement))
-            elif not same_statement(json.loads(old[3]), statement):
+                fresh.append((prep, reading))
+            elif not same_statement(json.loads(old[3]), prep.statement):
                 where = f"Statement [{index}] of the batch" if len(ids) > 1 else "It"
                 raise Conflict(
-                    f"A statement with id {sid} is already stored with different content. "
-                    f"{where} was not stored: a statement id never changes its statement; "
-                    f"send new content under a new id (xAPI {version} Communication 2.1.2)."
+                    f"A statement with id {prep.sid} is already stored with different "
+                    f"content. {where} was not stored: a statement id never changes its "
+                    "statement; send new content under a new id (xAPI "
+                    f"{version} Communication 2.1.2)."
                 )
         if not fresh:
             return ids
-        targets, foreign = _check_voiding(conn, writer, fresh, version)
+        targets, foreign = _check_voiding(
+            conn, writer, [(prep.sid, prep.statement) for prep, _ in fresh], version
+        )
         # A void may arrive before its target (Data 2.3.2); only the vendor's own counts,
         # as only it may void its statements.
         voided_before = {
             row[2] for row in found if row[1] == writer.vendor_id and row[2] in wanted
         }
-        rows: list[dict[str, Any]] = []
-        refs: list[dict[str, Any]] = []
-        items: list[Incoming] = []
-        for sid, statement in fresh:
-            completed = complete_statement(
-                _lower_ids(statement, sid),
-                version=version,
-                stored=stored,
-                authority=writer.authority,
-                statement_id=sid,
-            )
-            text = json.dumps(
-                completed, separators=_JSON_SEPARATORS, ensure_ascii=False
-            )
-            void_target = voiding_target(completed)
-            rows.append(
-                {
-                    "id": sid,
-                    "vendor_id": writer.vendor_id,
-                    "stored": stored,
-                    "verb_id": completed["verb"]["id"],
-                    "activity_id": _activity_id(completed["object"]),
-                    "actor_key": ifi_key(completed["actor"]),
-                    "registration": _registration(completed),
-                    "voided": void_target is None and sid in voided_before,
-                    "voids": void_target,
-                    "ref_target": _ref_target(completed),
-                    "statement": text,
-                }
-            )
-            refs.extend(
-                {"key": key, "kind": kind, "statement_id": sid}
-                for kind, key in statement_refs(completed)
-            )
-            items.append(Incoming(sid, text, completed))
         # An id another request stored meanwhile is skipped, not an error.
-        insert_ignore(conn, xapi_statements, rows)
-        insert_ignore(conn, xapi_statement_refs, refs)
+        insert_ignore(
+            conn,
+            xapi_statements,
+            [
+                prep.row
+                | {"voided": prep.row["voids"] is None and prep.sid in voided_before}
+                for prep, _ in fresh
+            ],
+        )
+        insert_ignore(
+            conn, xapi_statement_refs, [r for prep, _ in fresh for r in prep.refs]
+        )
         insert_ignore(
             conn,
             xapi_attachments,
@@ -217,10 +279,14 @@ def store_statements(
                 )
                 .values(voided=True)
             )
-        ctx = context_for(
-            writer.vendor_id, writer.vendor_name, writer.adapter, writer.settings
+        ingest(
+            conn,
+            ctx,
+            PROTOCOL,
+            [prep.item for prep, _ in fresh],
+            received_at=stored,
+            observed=[reading for _, reading in fresh],
         )
-        ingest(conn, ctx, PROTOCOL, items, received_at=stored)
         for vendor_id, target, by in foreign:  # retract the other vendor's evidence too
             void_records(conn, vendor_id, PROTOCOL, [target], by)
     return ids
@@ -723,16 +789,6 @@ def find_statements(
     where: list[ColumnElement[bool]] = [t.c.voided.is_(False)]
     if vendor_id is not None:
         where.append(t.c.vendor_id == vendor_id)
-    filters = _filters(query, t)
-    if filters:
-        # The StatementRef rule (Communication 2.1.3): a statement whose object refers to a
-        # matching statement matches too, recursively, voided targets included.
-        matching = select(t.c.id).where(*filters).cte("matching", recursive=True)
-        referring = t.alias("referring")
-        matching = matching.union(
-            select(referring.c.id).where(referring.c.ref_target == matching.c.id)
-        )
-        where.append(t.c.id.in_(select(matching.c.id)))
     if query.since is not None:
         where.append(t.c.stored > query.since)
     if query.until is not None:
@@ -742,13 +798,22 @@ def find_statements(
             t.c.seq > query.after_seq if query.ascending else t.c.seq < query.after_seq
         )
     order = t.c.seq.asc() if query.ascending else t.c.seq.desc()
-    sql = (
-        select(t.c.seq, t.c.stored, t.c.statement)
-        .where(*where)
-        .order_by(order)
-        .limit(query.limit + 1)
-    )
+    filters = _filters(query, t)
     with store.read() as conn:
+        if filters:
+            # The StatementRef rule (Communication 2.1.3): a statement whose object refers to
+            # a matching statement matches too, recursively, voided targets included. Those
+            # are found first, from the few statements that refer to another, so the page
+            # itself is one query the filters' indexes serve.
+            referring = _referring(conn, query)
+            matched = and_(*filters)
+            where.append(or_(matched, t.c.id.in_(referring)) if referring else matched)
+        sql = (
+            select(t.c.seq, t.c.stored, t.c.statement)
+            .where(*where)
+            .order_by(order)
+            .limit(query.limit + 1)
+        )
         rows = conn.execute(sql).all()
     found = [StoredStatement(row[0], row[1], row[2]) for row in rows[: query.limit]]
     more = (
@@ -757,6 +822,38 @@ def find_statements(
         else None
     )
     return Page(found, more)
+
+
+_ANY_REF: Final = (
+    select(xapi_statements.c.seq)
+    .where(xapi_statements.c.ref_target.is_not(None))
+    .limit(1)
+)
+
+
+def _referring(conn: Connection, query: StatementQuery) -> list[str]:
+    """Ids of the statements that refer, directly or through others, to one ``query`` matches.
+
+    Starts from the statements whose object is a StatementRef (a partial index holds only
+    those), so it costs little however many statements are stored.
+    """
+    t = xapi_statements
+    if (
+        conn.execute(_ANY_REF).first() is None
+    ):  # the usual case: nothing refers to anything
+        return []
+    target = t.alias("target")
+    referring = t.alias("referring")
+    found = (
+        select(t.c.id)
+        .join(target, target.c.id == t.c.ref_target)
+        .where(t.c.ref_target.is_not(None), *_filters(query, target))
+        .cte("found", recursive=True)
+    )
+    found = found.union(
+        select(referring.c.id).where(referring.c.ref_target == found.c.id)
+    )
+    return list(conn.execute(select(found.c.id)).scalars())
 
 
 def _filters(query: StatementQuery, t: Any) -> list[ColumnElement[bool]]:

@@ -135,3 +135,35 @@ def test_store_writes_through_the_queue_on_sqlite_only(tmp_path: Path) -> None:
     store.dispose()
     pg = make_settings(tmp_path, database_url="postgresql+psycopg://u@127.0.0.1/x")
     assert writer_queue(pg) is None
+
+
+def test_refreshing_statistics_gives_sqlites_planner_its_figures(
+    tmp_path: Path,
+) -> None:
+    store = Store.from_settings(make_settings(tmp_path))
+    store.migrate()
+    with store.write() as conn:
+        conn.execute(
+            frameworks.insert(),
+            [
+                {
+                    "id": f"f{i:07d}-0000-4000-8000-000000000000",
+                    "uri": f"https://case.test/{i}",
+                    "title": f"F{i}",
+                    "case_version": "1.0",
+                    "document": {},
+                    "imported_at": utcnow(),
+                }
+                for i in range(50)
+            ],
+        )
+    store.refresh_statistics()
+    with store.read() as conn:
+        stats = dict(
+            conn.exec_driver_sql(
+                "SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'frameworks'"
+            ).all()
+        )
+    store.dispose()
+    assert stats, "ANALYZE wrote no statistics for a table with rows"
+    assert all(stat.split()[0] == "50" for stat in stats.values())

@@ -7,6 +7,7 @@ import copy
 import json
 import uuid
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -485,6 +486,22 @@ def test_since_and_until_filter_on_stored(lrs: Lrs) -> None:
         first["id"],
         second["id"],
     ]
+
+
+def test_a_request_that_waited_long_for_the_write_lock_is_stamped_again(
+    lrs: Lrs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``stored`` is taken before the write lock; a long wait for it takes it again, so a
+    statement is never stored with a time older than Consistent-Through promised."""
+    began = datetime(2026, 11, 2, 9, 0, 0, 123456, tzinfo=UTC)
+    later = began + timedelta(seconds=1, milliseconds=7)
+    clock = iter([began, later, later])
+    monkeypatch.setattr(xapi_store, "utcnow", lambda: next(clock, later))
+    statement = _statement()
+    lrs.post(statement)
+    back = lrs.query(statementId=statement["id"])
+    assert back["stored"] == "2026-11-02T09:00:01.130Z"
+    assert back["timestamp"] == statement["timestamp"]
 
 
 def test_format_ids_and_canonical(lrs: Lrs) -> None:
