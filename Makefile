@@ -70,4 +70,4 @@ conformance: $(VENV)/.installed-test
 	tests/conformance/run_adl_suite.sh
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .conformance .artifacts $(NODE_VERIFIER)/node_modules $(BROWSER_JS)/node_modules
+	rm -rf $(VENV) .venv-ralph instance .pytest_cache .mypy_cache .ruff_cache .conformance .artifacts $(NODE_VERIFIER)/node_modules $(BROWSER_JS)/node_modules

@@ -12,6 +12,7 @@ BENCHES = (
     "bench_xapi_validation",
     "bench_caliper",
     "bench_xapi",
+    "bench_xapi_query",
     "bench_mastery",
     "bench_lti",
     "bench_delivery",

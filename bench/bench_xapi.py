@@ -4,6 +4,11 @@ Each statement is a scored quiz attempt by one of 1,000 learners on one of 50 ac
 (unaligned here, so each one is stored in ``xapi_statements``, kept as a raw record and
 derived into an observation waiting for an alignment), in one transaction per request.
 Figures: statements/s through ``POST /xapi/statements``, with request latency percentiles.
+
+In the same run, the same loads go to Ralph (``ralph-malph`` from PyPI, file-system backend,
+uvicorn with the same number of worker processes; see bench/ralph.py), and the ratio of
+Tessera's rate to Ralph's is printed. Ralph only stores the statement; Tessera also keeps the
+raw record and derives an observation from it.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import base64
 import json
 import uuid
 
-from bench.load import run_load
+from bench.load import LoadResult, run_load
+from bench.ralph import PASSWORD, USER, serve_ralph
+from bench.ralph import VERSION as VERSION_RALPH
 from bench.server import cli, database, serve
 
 BATCH = 100
@@ -51,8 +58,26 @@ def make_statement(n: int) -> dict[str, object]:
     }
 
 
+def _load(base: str, size: int, headers: dict[str, str], path: str) -> LoadResult:
+    def request(n: int) -> tuple[str, str, bytes, dict[str, str]]:
+        body = [make_statement(n * size + i) for i in range(size)]
+        data = json.dumps(body[0] if size == 1 else body).encode()
+        return "POST", path, data, headers
+
+    run_load(base, request, seconds=1, max_requests=200)  # warm-up
+    return run_load(base, request, concurrency=CONCURRENCY, seconds=SECONDS)
+
+
+def _label(server: str, size: int, result: LoadResult) -> str:
+    return (
+        f"POST statements, {size} statement{'s' if size > 1 else ''}/request, {server}, "
+        f"c={CONCURRENCY} ({result.rate * size:,.0f} statements/s)"
+    )
+
+
 def main() -> list[str]:
     rows = []
+    rates: dict[tuple[str, int], float] = {}
     for backend in ("sqlite", "postgresql"):
         with database(backend) as env:
             cli(env, "init")
@@ -66,27 +91,31 @@ def main() -> list[str]:
             }
             with serve(env, workers=WORKERS, threads=THREADS) as base:
                 for size in (1, BATCH):
-
-                    def request(
-                        n: int, size: int = size, headers: dict[str, str] = headers
-                    ) -> tuple[str, str, bytes, dict[str, str]]:
-                        body = [make_statement(n * size + i) for i in range(size)]
-                        data = json.dumps(body[0] if size == 1 else body).encode()
-                        return "POST", "/xapi/statements", data, headers
-
-                    run_load(base, request, seconds=1, max_requests=200)  # warm-up
-                    result = run_load(
-                        base, request, concurrency=CONCURRENCY, seconds=SECONDS
-                    )
-                    label = (
-                        f"POST /xapi/statements, {size} statement"
-                        f"{'s' if size > 1 else ''}/request, {backend}, "
-                        f"{WORKERS}×{THREADS} gunicorn, c={CONCURRENCY} "
-                        f"({result.rate * size:,.0f} statements/s)"
-                    )
-                    rows.append(result.row(label))
+                    result = _load(base, size, headers, "/xapi/statements")
+                    server = f"Tessera {backend}, {WORKERS}×{THREADS} gunicorn"
+                    rows.append(result.row(_label(server, size, result)))
+                    rates[(backend, size)] = result.rate * size
                     if result.errors:
                         rows.append(f"| statuses | {result.statuses} |")
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    headers = {
+        "Authorization": f"Basic {token}",
+        "Content-Type": "application/json",
+        "X-Experience-API-Version": "1.0.3",  # the version Ralph speaks
+    }
+    with serve_ralph(workers=WORKERS) as base:
+        for size in (1, BATCH):
+            result = _load(base, size, headers, "/xAPI/statements")
+            server = f"Ralph {VERSION_RALPH} fs backend, {WORKERS} uvicorn workers"
+            rows.append(result.row(_label(server, size, result)))
+            if result.errors:
+                rows.append(f"| statuses | {result.statuses} |")
+            ralph = result.rate * size
+            rows.append(
+                f"| Tessera / Ralph, {size} statement{'s' if size > 1 else ''}/request "
+                f"| SQLite {rates[('sqlite', size)] / ralph:.2f}×, PostgreSQL "
+                f"{rates[('postgresql', size)] / ralph:.2f}× | | | | |"
+            )
     return rows
 
 
