@@ -110,9 +110,8 @@ class WriterQueue:
         self._analyzed = time.monotonic()
 
     def _file(self) -> int | None:
-        if (
-            self._pid != os.getpid()
-        ):  # first use, or a forked child: its own file and lock
+        # First use, or a forked child: its own file and thread lock.
+        if self._pid != os.getpid():
             self._threads = threading.Lock()
             try:
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -150,14 +149,16 @@ class WriterQueue:
     def checkpoint(self, dbapi_conn: sqlite3.Connection) -> bool:
         """A passive checkpoint on ``dbapi_conn`` (outside any transaction) when one is due."""
         now = time.monotonic()
-        if now - self._checkpointed < CHECKPOINT_EVERY_S or self._local.depth:
+        inside_a_turn = bool(getattr(self._local, "depth", 0))
+        if inside_a_turn or now - self._checkpointed < CHECKPOINT_EVERY_S:
             return False
         self._checkpointed = now
         try:
             dbapi_conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             if now - self._analyzed >= ANALYZE_EVERY_S:
                 self._analyzed = now
-                analyze(dbapi_conn)
+                with self.turn():  # ANALYZE writes its figures: a writer like any other
+                    analyze(dbapi_conn)
         except sqlite3.Error:  # busy or closed: the next writer's turn tries again
             return False
         return True
