@@ -31,7 +31,10 @@ them. Decisions:
 
 Known limits. On PostgreSQL, concurrent requests may commit out of ``seq`` order: a newest-first
 walk through ``more`` is unaffected, but an ``ascending`` walk may pass over a statement that
-committed late (ask again with ``since`` set to an earlier Consistent-Through to catch it). Two
+committed late (ask again with ``since`` set to an earlier Consistent-Through to catch it). On
+both databases ``stored`` is stamped just before the write lock is taken, so two concurrent
+requests may commit out of ``stored`` order by up to ``_RESTAMP_AFTER``, well inside the
+Consistent-Through margin. Two
 concurrent first writes of one id with different content both answer success; the first
 stored is kept (the 409 check sees only committed statements).
 """
