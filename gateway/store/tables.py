@@ -432,7 +432,7 @@ xapi_statements = Table(
     # The statement id, lower-cased; global in the LRS, whichever vendor sent it.
     Column("id", String(36), nullable=False, unique=True),
     Column("vendor_id", String(36), nullable=False),
-    Column("stored", UTCDateTime, nullable=False, index=True),
+    Column("stored", UTCDateTime, nullable=False),
     Column("verb_id", Text, nullable=False),
     Column("activity_id", Text, nullable=True),  # the object, when it is an Activity
     Column("actor_key", Text, nullable=True),  # IFI key of the actor, e.g. "mbox:..."
@@ -442,18 +442,19 @@ xapi_statements = Table(
     Column("ref_target", String(36), nullable=True),  # a StatementRef object's id
     Column("statement", Text, nullable=False),  # the completed statement, JSON text
 )
-Index("ix_xapi_statements_vendor", xapi_statements.c.vendor_id, xapi_statements.c.seq)
-# A filter's matches in storage order, so a page reads its rows and stops (migration 0012).
-Index(
-    "ix_xapi_statements_activity", xapi_statements.c.activity_id, xapi_statements.c.seq
-)
-Index("ix_xapi_statements_verb", xapi_statements.c.verb_id, xapi_statements.c.seq)
+# Statement pages are in ``stored`` order (``seq`` breaks ties): each filter's index ends with
+# both, so a page reads its rows in order and stops (migration 0012).
+_in_order = (xapi_statements.c.stored, xapi_statements.c.seq)
+Index("ix_xapi_statements_stored", *_in_order)
+Index("ix_xapi_statements_vendor", xapi_statements.c.vendor_id, *_in_order)
+Index("ix_xapi_statements_activity", xapi_statements.c.activity_id, *_in_order)
+Index("ix_xapi_statements_verb", xapi_statements.c.verb_id, *_in_order)
 Index("ix_xapi_statements_actor", xapi_statements.c.actor_key)
 _has_registration = xapi_statements.c.registration.is_not(None)
 Index(
     "ix_xapi_statements_registration",
     xapi_statements.c.registration,
-    xapi_statements.c.seq,
+    *_in_order,
     sqlite_where=_has_registration,
     postgresql_where=_has_registration,
 )

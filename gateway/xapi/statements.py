@@ -51,7 +51,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, or_, select, tuple_, update
 
 from gateway.errors import Conflict, Forbidden, InvalidPayload, NotFound
 from gateway.intake.pipeline import (
@@ -797,10 +797,18 @@ def find_statements(
     if query.until is not None:
         where.append(t.c.stored <= query.until)
     if query.after_seq is not None:
-        where.append(
-            t.c.seq > query.after_seq if query.ascending else t.c.seq < query.after_seq
-        )
-    order = t.c.seq.asc() if query.ascending else t.c.seq.desc()
+        # The cursor names the last statement given; the page goes on past its place in
+        # (stored, seq) order.
+        last = select(t.c.stored).where(t.c.seq == query.after_seq).scalar_subquery()
+        place = tuple_(t.c.stored, t.c.seq)
+        after = tuple_(last, query.after_seq)
+        where.append(place > after if query.ascending else place < after)
+    # Data 2.4.8 / Communication 2.1.3: newest stored first unless ascending; seq breaks ties.
+    order = (
+        (t.c.stored.asc(), t.c.seq.asc())
+        if query.ascending
+        else (t.c.stored.desc(), t.c.seq.desc())
+    )
     filters = _filters(query, t)
     with store.read() as conn:
         if filters:
@@ -814,7 +822,7 @@ def find_statements(
         sql = (
             select(t.c.seq, t.c.stored, t.c.statement)
             .where(*where)
-            .order_by(order)
+            .order_by(*order)
             .limit(query.limit + 1)
         )
         rows = conn.execute(sql).all()

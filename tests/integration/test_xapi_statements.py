@@ -474,6 +474,39 @@ def test_paging_with_more_is_stable_and_ordered(lrs: Lrs) -> None:
     assert len(lrs.ids(limit="0")) == len(posted) + 2
 
 
+def test_pages_follow_stored_order_even_where_storage_order_differs(
+    lrs: Lrs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``stored`` is stamped before the write lock, so a later commit can carry an earlier
+    ``stored``; pages are in ``stored`` order (Communication 2.1.3), and ``more`` walks it."""
+    noon = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+    stamps = iter([noon + timedelta(seconds=2), noon + timedelta(seconds=1), noon])
+    stamp = next(stamps)
+    monkeypatch.setattr(xapi_store, "utcnow", lambda: stamp)
+    posted = []
+    for later in stamps:  # committed in this order, stored ever earlier
+        statement = _statement()
+        lrs.post(statement)
+        posted.append(statement["id"])
+        stamp = later
+    statement = _statement()
+    lrs.post(statement)
+    posted.append(statement["id"])
+    monkeypatch.undo()
+    assert lrs.ids() == posted  # newest stored first: the first one committed
+    assert lrs.ids(ascending="true") == list(reversed(posted))
+    walked: list[str] = []
+    page = lrs.query(limit="1")
+    while True:
+        walked += [s["id"] for s in page["statements"]]
+        if not page["more"]:
+            break
+        page = lrs.client.get(page["more"], headers=lrs.headers()).json or {}
+    assert walked == posted
+    until = (noon + timedelta(seconds=1)).isoformat()
+    assert lrs.ids(until=until) == posted[1:]
+
+
 def test_since_and_until_filter_on_stored(lrs: Lrs) -> None:
     first = _statement()
     lrs.post(first)
