@@ -51,7 +51,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, and_, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
 from gateway.errors import Conflict, Forbidden, InvalidPayload, NotFound
 from gateway.intake.pipeline import (
@@ -809,8 +819,8 @@ def find_statements(
         if query.ascending
         else (t.c.stored.desc(), t.c.seq.desc())
     )
-    filters = _filters(query, t)
     with store.read() as conn:
+        filters = _filters(query, t, _common_refs(conn, query))
         if filters:
             # The StatementRef rule (Communication 2.1.3): a statement whose object refers to
             # a matching statement matches too, recursively, voided targets included. Those
@@ -867,28 +877,82 @@ def _referring(conn: Connection, query: StatementQuery) -> list[str]:
     return list(conn.execute(select(found.c.id)).scalars())
 
 
-def _filters(query: StatementQuery, t: Any) -> list[ColumnElement[bool]]:
-    """The non-time filters of ``query`` on the statements table ``t``."""
+# A reference filter (agent, related activity) matching more statements than this is tested
+# row by row along the page's order; one matching fewer collects its statements first.
+_COMMON_REF: Final = 2_000
+_RELATED_ACTIVITY: Final = ("related_activity",)
+
+
+def _ref_kinds(query: StatementQuery) -> list[tuple[str, tuple[str, ...]]]:
+    """(key, kinds) of each reference filter of ``query``."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    if query.agent is not None:
+        out.append((query.agent, _agent_kinds(query)))
+    if query.activity is not None and query.related_activities:
+        out.append((query.activity, _RELATED_ACTIVITY))
+    return out
+
+
+def _agent_kinds(query: StatementQuery) -> tuple[str, ...]:
+    return ("agent", "related_agent") if query.related_agents else ("agent",)
+
+
+def _common_refs(conn: Connection, query: StatementQuery) -> frozenset[str]:
+    """The reference filters' keys that more than ``_COMMON_REF`` statements mention.
+
+    For a rare key the page is fastest from its statements, collected and sorted; for a
+    common one (a course every statement names as its parent), from walking the page's order
+    and testing each row, which stops after a page. Neither database's planner tells the two
+    apart reliably, so a bounded count decides.
+    """
     r = xapi_statement_refs
+    common = set()
+    for key, kinds in _ref_kinds(query):
+        sample = (
+            select(r.c.statement_id)
+            .where(r.c.key == key, r.c.kind.in_(kinds))
+            .limit(_COMMON_REF + 1)
+            .subquery()
+        )
+        found = conn.execute(select(func.count()).select_from(sample)).scalar_one()
+        if found > _COMMON_REF:
+            common.add(key)
+    return frozenset(common)
+
+
+def _ref_match(
+    t: Any, key: str, kinds: tuple[str, ...], common: bool
+) -> ColumnElement[bool]:
+    r = xapi_statement_refs
+    if common:
+        return exists().where(
+            r.c.key == key, r.c.kind.in_(kinds), r.c.statement_id == t.c.id
+        )
+    statement_id: ColumnElement[str] = t.c.id
+    return statement_id.in_(
+        select(r.c.statement_id).where(r.c.key == key, r.c.kind.in_(kinds))
+    )
+
+
+def _filters(
+    query: StatementQuery, t: Any, common: frozenset[str] = frozenset()
+) -> list[ColumnElement[bool]]:
+    """The non-time filters of ``query`` on the statements table ``t``.
+
+    ``common``: reference keys to test row by row (:func:`_common_refs`).
+    """
     where: list[ColumnElement[bool]] = []
     if query.agent is not None:
-        kinds = ("agent", "related_agent") if query.related_agents else ("agent",)
         where.append(
-            t.c.id.in_(
-                select(r.c.statement_id).where(
-                    r.c.key == query.agent, r.c.kind.in_(kinds)
-                )
-            )
+            _ref_match(t, query.agent, _agent_kinds(query), query.agent in common)
         )
     if query.verb is not None:
         where.append(t.c.verb_id == query.verb)
     if query.activity is not None:
         direct = t.c.activity_id == query.activity
         if query.related_activities:
-            related = t.c.id.in_(
-                select(r.c.statement_id).where(
-                    r.c.key == query.activity, r.c.kind == "related_activity"
-                )
+            related = _ref_match(
+                t, query.activity, _RELATED_ACTIVITY, query.activity in common
             )
             where.append(direct | related)
         else:

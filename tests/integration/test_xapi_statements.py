@@ -425,6 +425,43 @@ def test_query_parameters_filter(lrs: Lrs) -> None:
     assert lrs.ids(verb=ADL + "passed", activity=course) == []
 
 
+def test_common_reference_filters_are_tested_row_by_row_with_the_same_results(
+    lrs: Lrs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An agent or related activity named by many statements is matched row by row along the
+    page's order (EXISTS) rather than collected first (IN): both give the same pages."""
+    course = "https://vendor.example/course"
+    teacher = {"mbox": "mailto:teacher@school.example"}
+    statements = []
+    for n in range(7):
+        statement = make_statement(_id(), email=f"s{n % 2}@school.example")
+        if n % 3 != 2:
+            statement["context"] = {
+                "instructor": teacher,
+                "contextActivities": {"parent": [{"id": course}]},
+            }
+        statements.append(statement)
+    assert lrs.post(statements).status_code == 200
+    queries = [
+        {"activity": course, "related_activities": "true"},
+        {"agent": json.dumps({"mbox": "mailto:s0@school.example"})},
+        {"agent": json.dumps(teacher), "related_agents": "true"},
+        {
+            "agent": json.dumps(teacher),
+            "related_agents": "true",
+            "verb": ADL + "scored",
+        },
+        {"activity": course, "related_activities": "true", "ascending": "true"},
+    ]
+    collected = [lrs.ids(**q) for q in queries]
+    monkeypatch.setattr(xapi_store, "_COMMON_REF", 1)
+    assert [lrs.ids(**q) for q in queries] == collected
+    related = [s["id"] for n, s in enumerate(statements) if n % 3 != 2]
+    assert collected[0] == list(reversed(related))
+    assert collected[2] == list(reversed(related))
+    assert len(collected[1]) == 4
+
+
 def test_a_statement_referring_to_a_match_matches_too(lrs: Lrs) -> None:
     target = _statement()
     other = _statement(object={"id": "https://vendor.example/elsewhere"})
