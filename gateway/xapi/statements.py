@@ -925,8 +925,12 @@ def _ref_match(
 ) -> ColumnElement[bool]:
     r = xapi_statement_refs
     if common:
-        return exists().where(
-            r.c.key == key, r.c.kind.in_(kinds), r.c.statement_id == t.c.id
+        # OFFSET keeps PostgreSQL from turning the EXISTS into a hash of every match
+        # ("hashed SubPlan"): each row is one probe of the references' primary key.
+        return exists(
+            select(r.c.statement_id)
+            .where(r.c.key == key, r.c.kind.in_(kinds), r.c.statement_id == t.c.id)
+            .offset(0)
         )
     statement_id: ColumnElement[str] = t.c.id
     return statement_id.in_(
